@@ -1,0 +1,62 @@
+"""News articles about the programme, linked to the states, shelters and projects they concern."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from projects.models import Project
+from registry.models import Shelter, State, VersionedModel
+
+
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def in_region(self, region: str) -> ArticleQuerySet:
+        return self.filter(states__region=region).distinct()
+
+    def for_list(self) -> ArticleQuerySet:
+        return self.prefetch_related("states")
+
+    def for_detail(self) -> ArticleQuerySet:
+        return self.prefetch_related(
+            "states",
+            models.Prefetch("shelters", queryset=Shelter.objects.select_related("state")),
+            "projects",
+        )
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):  # type: ignore[misc]
+    def get_by_natural_key(self, slug: str) -> Article:
+        return self.get(slug=slug)
+
+
+class Article(VersionedModel):
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    published_on = models.DateField(_("publication date"), null=True, blank=True, db_index=True)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("body"), blank=True)
+    source_url = models.URLField(_("source URL"), blank=True)
+    press_contact = models.TextField(_("press contact"), blank=True)
+    states = models.ManyToManyField(State, blank=True, related_name="articles", verbose_name=_("states"))
+    shelters = models.ManyToManyField(Shelter, blank=True, related_name="articles", verbose_name=_("shelters"))
+    projects = models.ManyToManyField(Project, blank=True, related_name="articles", verbose_name=_("projects"))
+
+    history = HistoricalRecords(m2m_fields=[states, shelters, projects])
+    objects = ArticleManager()
+
+    class Meta:
+        # Undated articles (some sources give no date) sort after dated ones.
+        ordering = [models.F("published_on").desc(nulls_last=True), "title"]
+        verbose_name = _("news article")
+        verbose_name_plural = _("news articles")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("article_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)

@@ -1,0 +1,164 @@
+"""Aid projects of the mission and the thematic areas they belong to."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from registry.models import BilingualNameMixin, State, VersionedModel
+
+
+class ThematicAreaManager(models.Manager["ThematicArea"]):
+    def get_by_natural_key(self, slug: str) -> ThematicArea:
+        return self.get(slug=slug)
+
+
+class ThematicArea(BilingualNameMixin, models.Model):
+    """One of the mission's areas of work (protection, health and education, ...)."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=120, unique=True)
+    name_es = models.CharField(_("name (Spanish)"), max_length=120, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
+    objects = ThematicAreaManager()
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("thematic area")
+        verbose_name_plural = _("thematic areas")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class ProjectStatus(models.TextChoices):
+    PIPELINE = "pipeline", _("Pipeline")
+    ACTIVE = "active", _("Active")
+    COMPLETED = "completed", _("Completed")
+    SUSPENDED = "suspended", _("Suspended")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ProjectQuerySet(models.QuerySet["Project"]):
+    def in_region(self, region: str) -> ProjectQuerySet:
+        return self.filter(states__region=region).distinct()
+
+    def for_list(self) -> ProjectQuerySet:
+        return self.prefetch_related("thematic_areas", "states")
+
+    def for_detail(self) -> ProjectQuerySet:
+        return self.prefetch_related("thematic_areas", "states", "objectives")
+
+
+class ProjectManager(models.Manager.from_queryset(ProjectQuerySet)):  # type: ignore[misc]
+    def get_by_natural_key(self, prima_id: str) -> Project:
+        return self.get(prima_id=prima_id)
+
+
+class Project(VersionedModel):
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    start_year = models.PositiveSmallIntegerField(_("start year"))
+    end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True, help_text=_("When the exact day is known."))
+    end_date = models.DateField(_("end date"), null=True, blank=True, help_text=_("When the exact day is known."))
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.ACTIVE, db_index=True
+    )
+    project_type = models.CharField(_("project type"), max_length=120, blank=True, db_index=True)
+    budget_usd = models.DecimalField(_("budget (USD)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    coverage = models.CharField(_("coverage"), max_length=120, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    idf_region = models.CharField(_("IDF region"), max_length=120, blank=True)
+    prima_id = models.CharField(_("Prima ID"), max_length=20, unique=True)
+    projects_id = models.CharField(_("Projects ID"), max_length=20, unique=True)
+    benefiting_member_states = models.CharField(_("benefiting member states"), max_length=255, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    source_url = models.URLField(_("source URL"), blank=True)
+    thematic_areas = models.ManyToManyField(
+        ThematicArea, blank=True, related_name="projects", verbose_name=_("thematic areas")
+    )
+    states = models.ManyToManyField(State, blank=True, related_name="projects", verbose_name=_("states covered"))
+
+    history = HistoricalRecords(m2m_fields=[thematic_areas, states])
+    objects = ProjectManager()
+
+    class Meta:
+        ordering = ["-start_year", "title"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        indexes = [models.Index(fields=["-start_year", "title"], name="project_start_title_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(budget_usd__isnull=True) | Q(budget_usd__gte=0), name="project_budget_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True) | Q(end_year__gte=F("start_year")),
+                name="project_end_year_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="project_end_date_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_year__gte=1950, start_year__lte=2100), name="project_start_year_plausible"
+            ),
+            models.CheckConstraint(condition=Q(status__in=ProjectStatus.values), name="project_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("project_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self) -> tuple[str]:
+        return (self.prima_id,)
+
+    @property
+    def period(self) -> str:
+        if self.end_year and self.end_year != self.start_year:
+            return f"{self.start_year}–{self.end_year}"
+        return str(self.start_year)
+
+
+class ProjectObjectiveManager(models.Manager["ProjectObjective"]):
+    def get_by_natural_key(self, prima_id: str, position: int) -> ProjectObjective:
+        return self.get(project__prima_id=prima_id, position=position)
+
+
+class ProjectObjective(models.Model):
+    """An objective or output of a project, in the order the project lists them."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="objectives")
+    position = models.PositiveSmallIntegerField(_("position"))
+    text = models.TextField(_("text"))
+
+    history = HistoricalRecords()
+    objects = ProjectObjectiveManager()
+
+    class Meta:
+        ordering = ["project", "position"]
+        verbose_name = _("objective or output")
+        verbose_name_plural = _("objectives and outputs")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "position"], name="objective_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}) {self.text[:60]}"
+
+    def natural_key(self) -> tuple[str, int]:
+        return (self.project.prima_id, self.position)
+
+    natural_key.dependencies = ["projects.project"]  # type: ignore[attr-defined]

@@ -1,0 +1,453 @@
+"""States, shelters, donors and the cooperation agreements that bring support to shelters."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class VersionedModel(TimeStampedModel):
+    """A record staff edit by hand: `version` rises on every save, so a stale form can be refused."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class BilingualNameMixin:
+    """Reference data carries its own Spanish and English names (`name_en`, `name_es`)."""
+
+    name_en: str
+    name_es: str
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "es").startswith("en"):
+            return self.name_en
+        return self.name_es or self.name_en
+
+
+class BorderRegion(models.TextChoices):
+    NORTH = "north", _("Northern border")
+    CENTRE = "centre", _("Centre")
+    SOUTH = "south", _("Southern border")
+
+
+class BorderCountry(models.TextChoices):
+    NONE = "", _("None")
+    US = "US", _("United States")
+    GT = "GT", _("Guatemala")
+    BZ = "BZ", _("Belize")
+
+
+class StateQuerySet(models.QuerySet["State"]):
+    def in_region(self, region: str) -> StateQuerySet:
+        return self.filter(region=region)
+
+    def with_counts(self) -> StateQuerySet:
+        return self.annotate(
+            shelter_count=models.Count("shelters", distinct=True),
+            agreement_count=models.Count("shelters__agreements", distinct=True),
+        )
+
+
+class StateManager(models.Manager.from_queryset(StateQuerySet)):  # type: ignore[misc]
+    def get_by_natural_key(self, iso_code: str) -> State:
+        return self.get(iso_code=iso_code)
+
+
+class State(TimeStampedModel):
+    """One of Mexico's 32 federal entities, with the programme's border-region classification."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    inegi_code = models.CharField(_("INEGI code"), max_length=2, unique=True, help_text=_("01 to 32, as text."))
+    iso_code = models.CharField(_("ISO 3166-2 code"), max_length=6, unique=True, help_text=_("For example MX-CHP."))
+    region = models.CharField(_("border region"), max_length=6, choices=BorderRegion.choices, db_index=True)
+    borders_country = models.CharField(
+        _("borders country"), max_length=2, choices=BorderCountry.choices, blank=True, default=""
+    )
+
+    history = HistoricalRecords()
+    objects = StateManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("state")
+        verbose_name_plural = _("states")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(region__in=BorderRegion.values), name="state_region_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(borders_country__in=BorderCountry.values), name="state_borders_country_valid"
+            ),
+            models.CheckConstraint(condition=Q(iso_code__startswith="MX-"), name="state_iso_code_mexican"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("state_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self) -> tuple[str]:
+        return (self.iso_code,)
+
+
+class CodeManager(models.Manager):
+    """Reference data looked up by its `code`."""
+
+    def get_by_natural_key(self, code: str) -> models.Model:
+        return self.get(code=code)
+
+
+class Service(BilingualNameMixin, models.Model):
+    """A service a shelter offers (medical care, legal aid, lodging, ...)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=80)
+    name_es = models.CharField(_("name (Spanish)"), max_length=80)
+
+    objects = CodeManager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+
+class PopulationGroup(BilingualNameMixin, models.Model):
+    """A group a shelter serves (women, children, unaccompanied minors, LGBTI people, ...)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=80)
+    name_es = models.CharField(_("name (Spanish)"), max_length=80)
+
+    objects = CodeManager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("population group")
+        verbose_name_plural = _("population groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+
+class OperatorType(models.TextChoices):
+    CIVIL_SOCIETY = "civil_society", _("Civil society organisation")
+    FAITH_BASED = "faith_based", _("Faith-based organisation")
+    GOVERNMENT = "government", _("Government")
+    INTERNATIONAL = "international", _("International organisation")
+    OTHER = "other", _("Other")
+
+
+class ShelterStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    TEMPORARILY_CLOSED = "temporarily_closed", _("Temporarily closed")
+    CLOSED = "closed", _("Closed")
+
+
+class ShelterQuerySet(models.QuerySet["Shelter"]):
+    def active(self) -> ShelterQuerySet:
+        return self.filter(status=ShelterStatus.ACTIVE)
+
+    def in_region(self, region: str) -> ShelterQuerySet:
+        return self.filter(state__region=region)
+
+    def for_list(self) -> ShelterQuerySet:
+        return self.select_related("state").prefetch_related("services", "populations")
+
+    def for_detail(self) -> ShelterQuerySet:
+        return self.select_related("state").prefetch_related(
+            "services",
+            "populations",
+            models.Prefetch(
+                "agreements",
+                queryset=CooperationAgreement.objects.select_related("donor", "project").prefetch_related("items"),
+            ),
+        )
+
+
+class ShelterManager(models.Manager.from_queryset(ShelterQuerySet)):  # type: ignore[misc]
+    def get_by_natural_key(self, slug: str) -> Shelter:
+        return self.get(slug=slug)
+
+
+class Shelter(VersionedModel):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="shelters", verbose_name=_("state"))
+    municipality = models.CharField(_("municipality or city"), max_length=120, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    operator_type = models.CharField(
+        _("operator type"), max_length=20, choices=OperatorType.choices, default=OperatorType.CIVIL_SOCIETY
+    )
+    populations = models.ManyToManyField(
+        PopulationGroup, blank=True, related_name="shelters", verbose_name=_("populations served")
+    )
+    services = models.ManyToManyField(Service, blank=True, related_name="shelters", verbose_name=_("services"))
+    capacity = models.PositiveIntegerField(_("capacity (beds)"), null=True, blank=True)
+    average_daily_arrivals = models.PositiveIntegerField(_("average daily arrivals"), null=True, blank=True)
+    peak_daily_arrivals = models.PositiveIntegerField(_("peak daily arrivals"), null=True, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    languages = models.CharField(_("languages spoken"), max_length=200, blank=True)
+    eligibility_notes = models.TextField(_("eligibility"), blank=True)
+    accessibility_notes = models.TextField(_("accessibility"), blank=True)
+    phone = models.CharField(_("phone"), max_length=60, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ShelterStatus.choices, default=ShelterStatus.ACTIVE, db_index=True
+    )
+    last_verified = models.DateField(_("last verified"), null=True, blank=True)
+
+    history = HistoricalRecords(m2m_fields=[populations, services])
+    objects = ShelterManager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("shelter")
+        verbose_name_plural = _("shelters")
+        indexes = [
+            models.Index(fields=["state", "name"], name="shelter_state_name_idx"),
+            models.Index(fields=["status", "name"], name="shelter_status_name_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "state"], name="shelter_unique_name_per_state"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="shelter_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="shelter_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
+                | (Q(latitude__isnull=False) & Q(longitude__isnull=False)),
+                name="shelter_coordinates_paired",
+            ),
+            models.CheckConstraint(
+                condition=Q(average_daily_arrivals__isnull=True) | Q(average_daily_arrivals__gte=0),
+                name="shelter_average_arrivals_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(peak_daily_arrivals__isnull=True) | Q(peak_daily_arrivals__gte=0),
+                name="shelter_peak_arrivals_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(peak_daily_arrivals__isnull=True)
+                | Q(average_daily_arrivals__isnull=True)
+                | Q(peak_daily_arrivals__gte=F("average_daily_arrivals")),
+                name="shelter_peak_at_least_average",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ShelterStatus.values), name="shelter_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(operator_type__in=OperatorType.values), name="shelter_operator_type_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("shelter_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class DonorManager(models.Manager["Donor"]):
+    def get_by_natural_key(self, acronym: str) -> Donor:
+        return self.get(acronym=acronym)
+
+
+class Donor(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=20, unique=True)
+    country = models.CharField(_("country (ISO 3166-1 alpha-2)"), max_length=2, blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    history = HistoricalRecords()
+    objects = DonorManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("donor")
+        verbose_name_plural = _("donors")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.acronym,)
+
+
+class AgreementStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    SIGNED = "signed", _("Signed")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class AgreementQuerySet(models.QuerySet["CooperationAgreement"]):
+    def in_region(self, region: str) -> AgreementQuerySet:
+        return self.filter(shelter__state__region=region)
+
+    def for_list(self) -> AgreementQuerySet:
+        return self.select_related("shelter__state", "donor", "project").prefetch_related("items")
+
+    for_detail = for_list
+
+
+class AgreementManager(models.Manager.from_queryset(AgreementQuerySet)):  # type: ignore[misc]
+    def get_by_natural_key(self, reference: str) -> CooperationAgreement:
+        return self.get(reference=reference)
+
+
+class CooperationAgreement(VersionedModel):
+    """An agreement through which a donor-funded programme brings support to one shelter."""
+
+    reference = models.CharField(
+        _("reference"), max_length=80, unique=True, help_text=_("Stable identifier, e.g. PRM-2-hermanos-en-el-camino.")
+    )
+    shelter = models.ForeignKey(
+        Shelter, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("shelter")
+    )
+    implementing_office = models.CharField(_("implementing office"), max_length=120, default="IOM Mexico")
+    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("donor"))
+    project = models.ForeignKey(
+        "projects.Project",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("project"),
+    )
+    signed_on = models.DateField(_("signing date"), null=True, blank=True)
+    programme_phase = models.PositiveSmallIntegerField(_("programme phase"), default=1)
+    programme_year = models.PositiveSmallIntegerField(_("programme year"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.SIGNED, db_index=True
+    )
+
+    history = HistoricalRecords()
+    objects = AgreementManager()
+
+    class Meta:
+        ordering = ["-programme_phase", "reference"]
+        verbose_name = _("cooperation agreement")
+        verbose_name_plural = _("cooperation agreements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shelter", "donor", "programme_phase"], name="agreement_unique_shelter_donor_phase"
+            ),
+            models.CheckConstraint(condition=Q(programme_phase__gte=1), name="agreement_phase_positive"),
+            models.CheckConstraint(
+                condition=Q(programme_year__isnull=True) | Q(programme_year__gte=1990, programme_year__lte=2100),
+                name="agreement_year_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AgreementStatus.values), name="agreement_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return self.shelter.get_absolute_url() + f"#agreement-{self.reference}"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.reference,)
+
+    natural_key.dependencies = ["registry.shelter", "registry.donor", "projects.project"]  # type: ignore[attr-defined]
+
+
+class SupportCategory(models.TextChoices):
+    MEDICINES = "medicines", _("Medicines")
+    MEDICAL_SUPPLIES = "medical_supplies", _("Medical materials and equipment")
+    HYGIENE = "hygiene", _("Hygiene products")
+    CONSTRUCTION = "construction", _("Construction materials")
+    TRAINING = "training", _("Staff training")
+
+
+class SupportItemManager(models.Manager["SupportItem"]):
+    def get_by_natural_key(self, reference: str, category: str, description: str) -> SupportItem:
+        return self.get(agreement__reference=reference, category=category, description=description)
+
+
+class SupportItem(models.Model):
+    """One line of support under an agreement: a category, what it is, and optionally how much."""
+
+    agreement = models.ForeignKey(
+        CooperationAgreement, on_delete=models.CASCADE, related_name="items", verbose_name=_("agreement")
+    )
+    category = models.CharField(_("category"), max_length=20, choices=SupportCategory.choices)
+    description = models.CharField(_("description or training topic"), max_length=255)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    value_usd = models.DecimalField(_("value (USD)"), max_digits=14, decimal_places=2, null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = SupportItemManager()
+
+    class Meta:
+        ordering = ["agreement", "category", "id"]
+        verbose_name = _("support item")
+        verbose_name_plural = _("support items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "category", "description"], name="support_item_unique_per_agreement"
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=SupportCategory.values), name="support_item_category_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True) | Q(quantity__gte=0), name="support_item_quantity_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(value_usd__isnull=True) | Q(value_usd__gte=0), name="support_item_value_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.description}"
+
+    def natural_key(self) -> tuple[str, str, str]:
+        return (self.agreement.reference, self.category, self.description)
+
+    natural_key.dependencies = ["registry.cooperationagreement"]  # type: ignore[attr-defined]
