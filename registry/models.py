@@ -74,8 +74,12 @@ class State(TimeStampedModel):
 
     name = models.CharField(_("name"), max_length=60, unique=True)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
-    inegi_code = models.CharField(_("INEGI code"), max_length=2, unique=True, help_text=_("01 to 32, as text."))
-    iso_code = models.CharField(_("ISO 3166-2 code"), max_length=6, unique=True, help_text=_("For example MX-CHP."))
+    inegi_code = models.CharField(
+        _("INEGI code"), max_length=2, unique=True, help_text=_("01 to 32, as text.")
+    )
+    iso_code = models.CharField(
+        _("ISO 3166-2 code"), max_length=6, unique=True, help_text=_("For example MX-CHP.")
+    )
     region = models.CharField(_("border region"), max_length=6, choices=BorderRegion.choices, db_index=True)
     borders_country = models.CharField(
         _("borders country"), max_length=2, choices=BorderCountry.choices, blank=True, default=""
@@ -89,9 +93,7 @@ class State(TimeStampedModel):
         verbose_name = _("state")
         verbose_name_plural = _("states")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(region__in=BorderRegion.values), name="state_region_valid"
-            ),
+            models.CheckConstraint(condition=Q(region__in=BorderRegion.values), name="state_region_valid"),
             models.CheckConstraint(
                 condition=Q(borders_country__in=BorderCountry.values), name="state_borders_country_valid"
             ),
@@ -187,7 +189,9 @@ class ShelterQuerySet(models.QuerySet["Shelter"]):
             "populations",
             models.Prefetch(
                 "agreements",
-                queryset=CooperationAgreement.objects.select_related("donor", "project").prefetch_related("items"),
+                queryset=CooperationAgreement.objects.select_related("donor", "project").prefetch_related(
+                    "items"
+                ),
             ),
         )
 
@@ -200,7 +204,9 @@ class ShelterManager(models.Manager.from_queryset(ShelterQuerySet)):  # type: ig
 class Shelter(VersionedModel):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="shelters", verbose_name=_("state"))
+    state = models.ForeignKey(
+        State, on_delete=models.PROTECT, related_name="shelters", verbose_name=_("state")
+    )
     municipality = models.CharField(_("municipality or city"), max_length=120, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
@@ -211,7 +217,9 @@ class Shelter(VersionedModel):
     populations = models.ManyToManyField(
         PopulationGroup, blank=True, related_name="shelters", verbose_name=_("populations served")
     )
-    services = models.ManyToManyField(Service, blank=True, related_name="shelters", verbose_name=_("services"))
+    services = models.ManyToManyField(
+        Service, blank=True, related_name="shelters", verbose_name=_("services")
+    )
     capacity = models.PositiveIntegerField(_("capacity (beds)"), null=True, blank=True)
     average_daily_arrivals = models.PositiveIntegerField(_("average daily arrivals"), null=True, blank=True)
     peak_daily_arrivals = models.PositiveIntegerField(_("peak daily arrivals"), null=True, blank=True)
@@ -267,9 +275,7 @@ class Shelter(VersionedModel):
                 | Q(peak_daily_arrivals__gte=F("average_daily_arrivals")),
                 name="shelter_peak_at_least_average",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=ShelterStatus.values), name="shelter_status_valid"
-            ),
+            models.CheckConstraint(condition=Q(status__in=ShelterStatus.values), name="shelter_status_valid"),
             models.CheckConstraint(
                 condition=Q(operator_type__in=OperatorType.values), name="shelter_operator_type_valid"
             ),
@@ -342,13 +348,18 @@ class CooperationAgreement(VersionedModel):
     """An agreement through which a donor-funded programme brings support to one shelter."""
 
     reference = models.CharField(
-        _("reference"), max_length=80, unique=True, help_text=_("Stable identifier, e.g. PRM-2-hermanos-en-el-camino.")
+        _("reference"),
+        max_length=80,
+        unique=True,
+        help_text=_("Stable identifier, e.g. PRM-2-hermanos-en-el-camino."),
     )
     shelter = models.ForeignKey(
         Shelter, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("shelter")
     )
     implementing_office = models.CharField(_("implementing office"), max_length=120, default="IOM Mexico")
-    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("donor"))
+    donor = models.ForeignKey(
+        Donor, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("donor")
+    )
     project = models.ForeignKey(
         "projects.Project",
         on_delete=models.SET_NULL,
@@ -361,7 +372,11 @@ class CooperationAgreement(VersionedModel):
     programme_phase = models.PositiveSmallIntegerField(_("programme phase"), default=1)
     programme_year = models.PositiveSmallIntegerField(_("programme year"), null=True, blank=True)
     status = models.CharField(
-        _("status"), max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.SIGNED, db_index=True
+        _("status"),
+        max_length=20,
+        choices=AgreementStatus.choices,
+        default=AgreementStatus.SIGNED,
+        db_index=True,
     )
 
     history = HistoricalRecords()
@@ -377,7 +392,8 @@ class CooperationAgreement(VersionedModel):
             ),
             models.CheckConstraint(condition=Q(programme_phase__gte=1), name="agreement_phase_positive"),
             models.CheckConstraint(
-                condition=Q(programme_year__isnull=True) | Q(programme_year__gte=1990, programme_year__lte=2100),
+                condition=Q(programme_year__isnull=True)
+                | Q(programme_year__gte=1990, programme_year__lte=2100),
                 name="agreement_year_plausible",
             ),
             models.CheckConstraint(
@@ -437,10 +453,12 @@ class SupportItem(models.Model):
                 condition=Q(category__in=SupportCategory.values), name="support_item_category_valid"
             ),
             models.CheckConstraint(
-                condition=Q(quantity__isnull=True) | Q(quantity__gte=0), name="support_item_quantity_non_negative"
+                condition=Q(quantity__isnull=True) | Q(quantity__gte=0),
+                name="support_item_quantity_non_negative",
             ),
             models.CheckConstraint(
-                condition=Q(value_usd__isnull=True) | Q(value_usd__gte=0), name="support_item_value_non_negative"
+                condition=Q(value_usd__isnull=True) | Q(value_usd__gte=0),
+                name="support_item_value_non_negative",
             ),
         ]
 
