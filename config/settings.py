@@ -37,7 +37,8 @@ LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY is required when DEBUG is off. Set SECRET_KEY in the environment (or DEBUG=1 for development)."
+            "SECRET_KEY is required when DEBUG is off. "
+            "Set SECRET_KEY in the environment (or DEBUG=1 for development)."
         )
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
 
@@ -199,7 +200,10 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Migrant-shelter support registry API",
-    "DESCRIPTION": "Shelters, cooperation agreements, projects and news of a migrant-shelter support programme in Mexico.",
+    "DESCRIPTION": (
+        "Shelters, cooperation agreements, projects and news of a migrant-shelter support programme "
+        "in Mexico."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
