@@ -18,9 +18,7 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 # --- environment -----------------------------------------------------------------------------------------
 DEBUG: bool = env.bool("DEBUG", default=False)
 SECRET_KEY: str = env.str("SECRET_KEY", default="")
-ALLOWED_HOSTS: list[str] = env.list(
-    "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"]
-)
+ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://registry")}
@@ -28,17 +26,14 @@ CONN_MAX_AGE: int = env.int("CONN_MAX_AGE", default=0)
 SECURE: bool = env.bool("SECURE", default=not DEBUG)  # HTTPS-only cookies, redirects and HSTS
 ANON_CACHE_SECONDS: int = env.int("ANON_CACHE_SECONDS", default=0 if DEBUG else 60)
 IATI_REPORTING_ORG: str = env.str("IATI_REPORTING_ORG", default="XM-DAC-47066")
-IATI_REPORTING_ORG_NAME: str = env.str(
-    "IATI_REPORTING_ORG_NAME", default="International Organization for Migration"
-)
+IATI_REPORTING_ORG_NAME: str = env.str("IATI_REPORTING_ORG_NAME", default="International Organization for Migration")
 LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO")
 # ----------------------------------------------------------------------------------------------------------
 
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY is required when DEBUG is off. "
-            "Set SECRET_KEY in the environment (or DEBUG=1 for development)."
+            "SECRET_KEY is required when DEBUG is off. Set SECRET_KEY in the environment (or DEBUG=1 for development)."
         )
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
 
@@ -201,8 +196,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Migrant-shelter support registry API",
     "DESCRIPTION": (
-        "Shelters, cooperation agreements, projects and news of a migrant-shelter support programme "
-        "in Mexico."
+        "Shelters, cooperation agreements, projects and news of a migrant-shelter support programme in Mexico."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

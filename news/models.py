@@ -40,12 +40,8 @@ class Article(VersionedModel):
     source_url = models.URLField(_("source URL"), blank=True)
     press_contact = models.TextField(_("press contact"), blank=True)
     states = models.ManyToManyField(State, blank=True, related_name="articles", verbose_name=_("states"))
-    shelters = models.ManyToManyField(
-        Shelter, blank=True, related_name="articles", verbose_name=_("shelters")
-    )
-    projects = models.ManyToManyField(
-        Project, blank=True, related_name="articles", verbose_name=_("projects")
-    )
+    shelters = models.ManyToManyField(Shelter, blank=True, related_name="articles", verbose_name=_("shelters"))
+    projects = models.ManyToManyField(Project, blank=True, related_name="articles", verbose_name=_("projects"))
 
     history = HistoricalRecords(m2m_fields=[states, shelters, projects])
     objects = ArticleManager()

@@ -69,19 +69,13 @@ class Project(VersionedModel):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     start_year = models.PositiveSmallIntegerField(_("start year"))
     end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
-    start_date = models.DateField(
-        _("start date"), null=True, blank=True, help_text=_("When the exact day is known.")
-    )
-    end_date = models.DateField(
-        _("end date"), null=True, blank=True, help_text=_("When the exact day is known.")
-    )
+    start_date = models.DateField(_("start date"), null=True, blank=True, help_text=_("When the exact day is known."))
+    end_date = models.DateField(_("end date"), null=True, blank=True, help_text=_("When the exact day is known."))
     status = models.CharField(
         _("status"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.ACTIVE, db_index=True
     )
     project_type = models.CharField(_("project type"), max_length=120, blank=True, db_index=True)
-    budget_usd = models.DecimalField(
-        _("budget (USD)"), max_digits=14, decimal_places=2, null=True, blank=True
-    )
+    budget_usd = models.DecimalField(_("budget (USD)"), max_digits=14, decimal_places=2, null=True, blank=True)
     coverage = models.CharField(_("coverage"), max_length=120, blank=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     idf_region = models.CharField(_("IDF region"), max_length=120, blank=True)
@@ -94,9 +88,7 @@ class Project(VersionedModel):
     thematic_areas = models.ManyToManyField(
         ThematicArea, blank=True, related_name="projects", verbose_name=_("thematic areas")
     )
-    states = models.ManyToManyField(
-        State, blank=True, related_name="projects", verbose_name=_("states covered")
-    )
+    states = models.ManyToManyField(State, blank=True, related_name="projects", verbose_name=_("states covered"))
 
     history = HistoricalRecords(m2m_fields=[thematic_areas, states])
     objects = ProjectManager()
@@ -116,9 +108,7 @@ class Project(VersionedModel):
                 name="project_end_year_after_start",
             ),
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True)
-                | Q(start_date__isnull=True)
-                | Q(end_date__gte=F("start_date")),
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="project_end_date_after_start",
             ),
             models.CheckConstraint(

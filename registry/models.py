@@ -74,12 +74,8 @@ class State(TimeStampedModel):
 
     name = models.CharField(_("name"), max_length=60, unique=True)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
-    inegi_code = models.CharField(
-        _("INEGI code"), max_length=2, unique=True, help_text=_("01 to 32, as text.")
-    )
-    iso_code = models.CharField(
-        _("ISO 3166-2 code"), max_length=6, unique=True, help_text=_("For example MX-CHP.")
-    )
+    inegi_code = models.CharField(_("INEGI code"), max_length=2, unique=True, help_text=_("01 to 32, as text."))
+    iso_code = models.CharField(_("ISO 3166-2 code"), max_length=6, unique=True, help_text=_("For example MX-CHP."))
     region = models.CharField(_("border region"), max_length=6, choices=BorderRegion.choices, db_index=True)
     borders_country = models.CharField(
         _("borders country"), max_length=2, choices=BorderCountry.choices, blank=True, default=""
@@ -189,9 +185,7 @@ class ShelterQuerySet(models.QuerySet["Shelter"]):
             "populations",
             models.Prefetch(
                 "agreements",
-                queryset=CooperationAgreement.objects.select_related("donor", "project").prefetch_related(
-                    "items"
-                ),
+                queryset=CooperationAgreement.objects.select_related("donor", "project").prefetch_related("items"),
             ),
         )
 
@@ -204,9 +198,7 @@ class ShelterManager(models.Manager.from_queryset(ShelterQuerySet)):  # type: ig
 class Shelter(VersionedModel):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    state = models.ForeignKey(
-        State, on_delete=models.PROTECT, related_name="shelters", verbose_name=_("state")
-    )
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="shelters", verbose_name=_("state"))
     municipality = models.CharField(_("municipality or city"), max_length=120, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
@@ -217,9 +209,7 @@ class Shelter(VersionedModel):
     populations = models.ManyToManyField(
         PopulationGroup, blank=True, related_name="shelters", verbose_name=_("populations served")
     )
-    services = models.ManyToManyField(
-        Service, blank=True, related_name="shelters", verbose_name=_("services")
-    )
+    services = models.ManyToManyField(Service, blank=True, related_name="shelters", verbose_name=_("services"))
     capacity = models.PositiveIntegerField(_("capacity (beds)"), null=True, blank=True)
     average_daily_arrivals = models.PositiveIntegerField(_("average daily arrivals"), null=True, blank=True)
     peak_daily_arrivals = models.PositiveIntegerField(_("peak daily arrivals"), null=True, blank=True)
@@ -353,13 +343,9 @@ class CooperationAgreement(VersionedModel):
         unique=True,
         help_text=_("Stable identifier, e.g. PRM-2-hermanos-en-el-camino."),
     )
-    shelter = models.ForeignKey(
-        Shelter, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("shelter")
-    )
+    shelter = models.ForeignKey(Shelter, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("shelter"))
     implementing_office = models.CharField(_("implementing office"), max_length=120, default="IOM Mexico")
-    donor = models.ForeignKey(
-        Donor, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("donor")
-    )
+    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("donor"))
     project = models.ForeignKey(
         "projects.Project",
         on_delete=models.SET_NULL,
@@ -392,13 +378,10 @@ class CooperationAgreement(VersionedModel):
             ),
             models.CheckConstraint(condition=Q(programme_phase__gte=1), name="agreement_phase_positive"),
             models.CheckConstraint(
-                condition=Q(programme_year__isnull=True)
-                | Q(programme_year__gte=1990, programme_year__lte=2100),
+                condition=Q(programme_year__isnull=True) | Q(programme_year__gte=1990, programme_year__lte=2100),
                 name="agreement_year_plausible",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=AgreementStatus.values), name="agreement_status_valid"
-            ),
+            models.CheckConstraint(condition=Q(status__in=AgreementStatus.values), name="agreement_status_valid"),
         ]
 
     def __str__(self) -> str:

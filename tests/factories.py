@@ -145,9 +145,7 @@ class CooperationAgreementFactory(factory.django.DjangoModelFactory):
     donor = factory.SubFactory(DonorFactory)
     programme_phase = 2
     programme_year = 2015
-    reference = factory.LazyAttribute(
-        lambda o: f"{o.donor.acronym}-{o.programme_phase}-{o.shelter.slug}"[:80]
-    )
+    reference = factory.LazyAttribute(lambda o: f"{o.donor.acronym}-{o.programme_phase}-{o.shelter.slug}"[:80])
 
 
 class SupportItemFactory(factory.django.DjangoModelFactory):
@@ -202,6 +200,4 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             for dotted in extracted:
                 app_label, codename = dotted.split(".")
-                self.user_permissions.add(
-                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
-                )
+                self.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))

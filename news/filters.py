@@ -1,0 +1,25 @@
+"""FilterSet for news articles, shared by the public pages and the API."""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django.utils.translation import gettext_lazy as _
+
+from news.models import Article
+from registry.filters import modified_after_filter, region_filter, state_filter, text_search
+
+
+class ArticleFilter(filters.FilterSet):
+    q = filters.CharFilter(method=text_search(["title", "summary", "body"]), label=_("Search"), max_length=200)
+    state = state_filter("states__iso_code")
+    region = region_filter("states__region")
+    date_from = filters.DateFilter(field_name="published_on", lookup_expr="gte", label=_("Published from"))
+    date_to = filters.DateFilter(field_name="published_on", lookup_expr="lte", label=_("Published until"))
+    shelter = filters.CharFilter(field_name="shelters__slug", label=_("Shelter (slug)"), max_length=200, distinct=True)
+    project = filters.CharFilter(field_name="projects__prima_id", label=_("Project (Prima ID)"), max_length=20)
+    modified_after = modified_after_filter()
+    ordering = filters.OrderingFilter(fields=(("published_on", "published_on"), ("title", "title")), label=_("Sort by"))
+
+    class Meta:
+        model = Article
+        fields: list[str] = []

@@ -1,0 +1,171 @@
+"""FilterSets shared by the public list pages and the API, so the two can never disagree.
+
+Every list filters by `state` (ISO 3166-2 codes, repeatable) and `region` (north, centre, south); partners sync
+with `modified_after`. Invalid values are form errors: a 400 in the API, a message on the page.
+"""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import (
+    AgreementStatus,
+    BorderRegion,
+    CooperationAgreement,
+    Donor,
+    OperatorType,
+    PopulationGroup,
+    Service,
+    Shelter,
+    ShelterStatus,
+    State,
+    SupportCategory,
+)
+
+
+def state_filter(field_name: str) -> filters.ModelMultipleChoiceFilter:
+    """`field_name` is the path to the state's ISO code, e.g. `shelter__state__iso_code`."""
+    return filters.ModelMultipleChoiceFilter(
+        field_name=field_name,
+        to_field_name="iso_code",
+        queryset=State.objects.all(),
+        label=_("State"),
+        help_text=_("ISO 3166-2 code, e.g. MX-CHP; repeat the parameter for several states."),
+    )
+
+
+def region_filter(field_name: str) -> filters.ChoiceFilter:
+    return filters.ChoiceFilter(
+        field_name=field_name,
+        choices=BorderRegion.choices,
+        label=_("Border region"),
+        distinct=True,
+        help_text=_("north, centre or south."),
+    )
+
+
+def modified_after_filter() -> filters.IsoDateTimeFilter:
+    return filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label=_("Modified after"),
+        help_text=_("ISO 8601 date-time; only records changed at or after it."),
+    )
+
+
+def text_search(fields: list[str]):
+    """A filter method matching every word of the query against any of `fields` (case-insensitive)."""
+
+    def search(queryset: QuerySet, name: str, value: str) -> QuerySet:
+        for word in value.split()[:8]:
+            condition = Q()
+            for field in fields:
+                condition |= Q(**{f"{field}__icontains": word})
+            queryset = queryset.filter(condition)
+        return queryset
+
+    return search
+
+
+class StateFilter(filters.FilterSet):
+    state = state_filter("iso_code")
+    region = region_filter("region")
+    modified_after = modified_after_filter()
+    ordering = filters.OrderingFilter(
+        fields=(("name", "name"), ("inegi_code", "inegi_code"), ("region", "region")),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = State
+        fields: list[str] = []
+
+
+class ShelterFilter(filters.FilterSet):
+    q = filters.CharFilter(
+        method=text_search(["name", "municipality", "address", "state__name"]), label=_("Search"), max_length=200
+    )
+    state = state_filter("state__iso_code")
+    region = region_filter("state__region")
+    service = filters.ModelMultipleChoiceFilter(
+        field_name="services__code", to_field_name="code", queryset=Service.objects.all(), label=_("Service")
+    )
+    population = filters.ModelMultipleChoiceFilter(
+        field_name="populations__code",
+        to_field_name="code",
+        queryset=PopulationGroup.objects.all(),
+        label=_("Population served"),
+    )
+    operator_type = filters.ChoiceFilter(choices=OperatorType.choices, label=_("Operator type"))
+    status = filters.ChoiceFilter(choices=ShelterStatus.choices, label=_("Status"))
+    modified_after = modified_after_filter()
+    ordering = filters.OrderingFilter(
+        fields=(
+            ("name", "name"),
+            ("state__name", "state"),
+            ("capacity", "capacity"),
+            ("last_verified", "last_verified"),
+            ("updated_at", "updated"),
+        ),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Shelter
+        fields: list[str] = []
+
+
+class DonorFilter(filters.FilterSet):
+    q = filters.CharFilter(method=text_search(["name", "acronym"]), label=_("Search"), max_length=200)
+    state = state_filter("agreements__shelter__state__iso_code")
+    region = region_filter("agreements__shelter__state__region")
+    country = filters.CharFilter(field_name="country", lookup_expr="iexact", label=_("Country"), max_length=2)
+    modified_after = modified_after_filter()
+    ordering = filters.OrderingFilter(fields=(("name", "name"), ("acronym", "acronym")), label=_("Sort by"))
+
+    class Meta:
+        model = Donor
+        fields: list[str] = []
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        # Donors reach states through several agreements each: keep one row per donor.
+        return super().filter_queryset(queryset).distinct()
+
+
+class AgreementFilter(filters.FilterSet):
+    q = filters.CharFilter(
+        method=text_search(["reference", "shelter__name", "donor__acronym", "items__description"]),
+        label=_("Search"),
+        max_length=200,
+    )
+    state = state_filter("shelter__state__iso_code")
+    region = region_filter("shelter__state__region")
+    shelter = filters.CharFilter(field_name="shelter__slug", label=_("Shelter (slug)"), max_length=200)
+    donor = filters.CharFilter(field_name="donor__acronym", lookup_expr="iexact", label=_("Donor"), max_length=20)
+    project = filters.CharFilter(field_name="project__prima_id", label=_("Project (Prima ID)"), max_length=20)
+    status = filters.ChoiceFilter(choices=AgreementStatus.choices, label=_("Status"))
+    programme_phase = filters.NumberFilter(
+        field_name="programme_phase", label=_("Programme phase"), min_value=1, max_value=1000
+    )
+    programme_year = filters.NumberFilter(
+        field_name="programme_year", label=_("Programme year"), min_value=1990, max_value=2100
+    )
+    category = filters.ChoiceFilter(
+        field_name="items__category", choices=SupportCategory.choices, label=_("Support category"), distinct=True
+    )
+    modified_after = modified_after_filter()
+    ordering = filters.OrderingFilter(
+        fields=(("reference", "reference"), ("signed_on", "signed_on"), ("programme_phase", "programme_phase")),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = CooperationAgreement
+        fields: list[str] = []
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        # Free text over support items can match one agreement several times.
+        return queryset.distinct() if self.form.cleaned_data.get("q") else queryset
