@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "js_lib_leaflet",  # Leaflet's static files, served locally (no CDN)
     "registry",
     "projects",
     "news",
