@@ -1,0 +1,52 @@
+"""Settings read the environment: DATABASE_URL, DEBUG, SECRET_KEY, ALLOWED_HOSTS."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PRINT_SETTINGS = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], s.DEBUG, s.TIME_ZONE, s.USE_TZ, "
+    "','.join(s.ALLOWED_HOSTS))"
+)
+
+
+def run_with(env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    clean["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    return subprocess.run(
+        [sys.executable, "-c", PRINT_SETTINGS], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
+    )
+
+
+def test_secret_key_is_required_when_debug_is_off():
+    result = run_with({"DEBUG": "0"})
+    assert result.returncode != 0
+    assert "SECRET_KEY is required when DEBUG is off" in result.stderr
+
+
+def test_development_defaults_to_sqlite_in_the_project():
+    result = run_with({"DEBUG": "1"})
+    assert result.returncode == 0, result.stderr
+    engine, name, debug, tz, use_tz, _ = result.stdout.split()
+    assert engine == "django.db.backends.sqlite3"
+    assert name == str(ROOT / "db.sqlite3")
+    assert (debug, tz, use_tz) == ("True", "America/Mexico_City", "True")
+
+
+def test_database_url_and_allowed_hosts_come_from_the_environment():
+    result = run_with(
+        {
+            "SECRET_KEY": "x" * 60,
+            "DATABASE_URL": "postgres://reg:pw@db.internal:5432/registry",
+            "ALLOWED_HOSTS": "registry.example.org,www.registry.example.org",
+        }
+    )
+    assert result.returncode == 0, result.stderr
+    engine, name, debug, _, _, hosts = result.stdout.split()
+    assert engine == "django.db.backends.postgresql"
+    assert name == "registry"
+    assert debug == "False"
+    assert hosts == "registry.example.org,www.registry.example.org"
