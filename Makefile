@@ -40,5 +40,27 @@ messages: install
 	$(DEV_ENV) $(PY) manage.py makemessages -l es -l en --ignore=.venv --ignore=staticfiles
 	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv
 
+# The production set-up on this machine: DEBUG off, migrations, hashed+compressed static files, gunicorn.
+# Needs SECRET_KEY (and DATABASE_URL for PostgreSQL) in the environment or .env; see .env.example.
+# Over plain http on a laptop add SECURE=0 (otherwise every page redirects to https): make serve SECURE=0
+serve: install
+	DEBUG=0 $(PY) manage.py migrate --noinput
+	DEBUG=0 $(PY) manage.py collectstatic --noinput -v 0
+	DEBUG=0 $(VENV)/bin/gunicorn -c gunicorn.conf.py config.wsgi
+
+# Dump every record (registry, projects, news, groups) with natural keys to backups/, gzipped.
+backup: install
+	$(PY) manage.py backup_data --output backups/registry-$$(date +%Y%m%d-%H%M%S).json.gz
+
+# Load a dump into an empty database: make restore FILE=backups/registry-....json.gz [FORCE=1 replaces all data]
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/<dump>.json.gz [FORCE=1]"; exit 2; }
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py restore_data "$(FILE)" $(if $(FORCE),--force)
+
+# The load benchmark on PostgreSQL (see bench/README.md); writes bench/RESULTS.md. BENCH_ARGS=--quick for a dry run.
+bench: install
+	bench/run.sh $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class RegistryConfig(AppConfig):
     name = "registry"
     verbose_name = _("Registry")
+
+    def ready(self) -> None:
+        # Changes to registry, projects and news records invalidate the anonymous page cache.
+        from config.cache import connect_signals
+
+        connect_signals()

@@ -1,0 +1,175 @@
+"""Request logging and the anonymous page cache."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.functional import SimpleLazyObject, empty
+
+from config.cache import data_version
+
+request_logger = logging.getLogger("registry.request")
+
+# Response attributes set by django-csp's view decorators; a replayed page must carry them to get the same policy.
+CSP_RESPONSE_ATTRIBUTES = (
+    "_csp_exempt",
+    "_csp_exempt_ro",
+    "_csp_config",
+    "_csp_config_ro",
+    "_csp_update",
+    "_csp_update_ro",
+    "_csp_replace",
+    "_csp_replace_ro",
+)
+# Vary headers the cache key accounts for: Cookie by serving only cookie-less visitors, Accept-Language through the
+# active language, Accept by putting it in the key. A response varying on anything else is not cached.
+KEYED_VARY = frozenset({"cookie", "accept-language", "accept"})
+
+
+class RequestLogMiddleware:
+    """One structured line per request (key=value, easy to grep and to parse by log shippers).
+
+    Goes first in MIDDLEWARE so the duration covers the whole stack, redirects and errors included.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        counter = _QueryCounter()
+        start = time.perf_counter()
+        with connection.execute_wrapper(counter):
+            response = self.get_response(request)
+        duration_ms = (time.perf_counter() - start) * 1000
+        if request_logger.isEnabledFor(logging.INFO):
+            request_logger.info(
+                "method=%s path=%s status=%s duration_ms=%.1f queries=%d user=%s cache=%s",
+                request.method,
+                _quote(request.get_full_path()),
+                response.status_code,
+                duration_ms,
+                counter.count,
+                _user_label(request),
+                getattr(request, "anon_cache", "-"),
+            )
+        return response
+
+
+class _QueryCounter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict) -> Any:
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def _user_label(request: HttpRequest) -> str:
+    # A user nobody looked up stays unlooked-up: logging must not add a query. "-" means not known.
+    user = getattr(request, "user", None)
+    if user is None:
+        return "anon"
+    if isinstance(user, SimpleLazyObject) and user._wrapped is empty:
+        return "-" if settings.SESSION_COOKIE_NAME in request.COOKIES else "anon"
+    return str(user.pk) if user.is_authenticated else "anon"
+
+
+def _quote(value: str) -> str:
+    """Paths are attacker-controlled: no spaces or quotes may break the key=value line."""
+    if any(char in value for char in ' "\n\r\t'):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
+    return value
+
+
+class AnonymousCacheMiddleware:
+    """Serves repeated GETs by anonymous visitors from the cache, for `ANON_CACHE_SECONDS` (0 turns it off).
+
+    A visitor counts as anonymous when they send no session or messages cookie and no Authorization header, so a
+    signed-in user never receives a cached page and never fills the cache. The key is the full URL, the language,
+    the Accept header and the data version (config.cache), which every change to a record bumps.
+
+    Placed after the CSP middleware so each replayed page gets a fresh policy header; a page that used a CSP nonce
+    is replayed with a fresh nonce in place of the stored one, so nonces are never reused across responses.
+    Throttles run in the view, so a cache hit is not counted against them: it costs almost nothing.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        timeout = settings.ANON_CACHE_SECONDS
+        if timeout <= 0 or not _is_anonymous_read(request):
+            return self.get_response(request)
+        key = _cache_key(request)
+        entry = cache.get(key)
+        if entry is not None:
+            request.anon_cache = "hit"
+            return _replay(request, entry)
+        request.anon_cache = "miss"
+        response = self.get_response(request)
+        if _is_cacheable(request, response):
+            cache.set(key, _freeze(request, response), timeout)
+        return response
+
+
+def _is_anonymous_read(request: HttpRequest) -> bool:
+    if request.method != "GET":
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or getattr(settings, "MESSAGE_COOKIE_NAME", "messages") in cookies:
+        return False
+    return "HTTP_AUTHORIZATION" not in request.META
+
+
+def _cache_key(request: HttpRequest) -> str:
+    url = request.build_absolute_uri()
+    language = getattr(request, "LANGUAGE_CODE", "")
+    accept = request.META.get("HTTP_ACCEPT", "")
+    digest = hashlib.sha256(f"{url}\n{language}\n{accept}".encode()).hexdigest()
+    return f"anon-page:{data_version()}:{digest}"
+
+
+def _is_cacheable(request: HttpRequest, response: HttpResponseBase) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    if any(word in cache_control for word in ("private", "no-store", "no-cache")):
+        return False
+    vary = {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
+    if vary - KEYED_VARY or "*" in vary:
+        return False
+    # A page that read the session or issued a CSRF token is someone's own page: the outer middleware adds
+    # Vary: Cookie or a Set-Cookie to it after this point, so check the causes here.
+    session = getattr(request, "session", None)
+    if session is not None and session.accessed:
+        return False
+    return not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+
+
+def _freeze(request: HttpRequest, response: HttpResponseBase) -> dict[str, Any]:
+    nonce = getattr(request, "_csp_nonce", None)
+    return {
+        "status": response.status_code,
+        "headers": dict(response.headers),
+        "content": response.content,
+        "nonce": nonce if isinstance(nonce, str) else None,
+        "csp": {name: getattr(response, name) for name in CSP_RESPONSE_ATTRIBUTES if hasattr(response, name)},
+    }
+
+
+def _replay(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
+    content: bytes = entry["content"]
+    if entry["nonce"] and hasattr(request, "csp_nonce"):
+        content = content.replace(entry["nonce"].encode(), str(request.csp_nonce).encode())
+    response = HttpResponse(content, status=entry["status"], headers=entry["headers"])
+    for name, value in entry["csp"].items():
+        setattr(response, name, value)
+    return response
