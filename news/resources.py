@@ -1,0 +1,32 @@
+"""CSV/XLSX import and export of news articles (see registry.resources)."""
+
+from __future__ import annotations
+
+from news.models import Article
+from projects.models import Project
+from registry.models import Shelter, State
+from registry.resources import RegistryResource, natural_keys_field
+
+
+class ArticleResource(RegistryResource):
+    states = natural_keys_field("states", State, "iso_code")
+    shelters = natural_keys_field("shelters", Shelter, "slug")
+    projects = natural_keys_field("projects", Project, "prima_id")
+
+    export_prefetch_related = ("states", "shelters", "projects")
+
+    class Meta:
+        model = Article
+        import_id_fields = ("slug",)
+        fields = (
+            "slug",
+            "title",
+            "published_on",
+            "summary",
+            "body",
+            "source_url",
+            "press_contact",
+            "states",
+            "shelters",
+            "projects",
+        )

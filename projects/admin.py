@@ -1,0 +1,109 @@
+"""Staff admin for projects, their objectives and the thematic areas."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Project, ProjectObjective, ThematicArea
+from projects.resources import ProjectObjectiveResource, ProjectResource, ThematicAreaResource
+from registry.admin_mixins import RegistryAdmin, VersionedRegistryAdmin
+
+
+@admin.register(ThematicArea)
+class ThematicAreaAdmin(RegistryAdmin):
+    resource_classes = [ThematicAreaResource]
+    list_display = ("name_en", "name_es", "slug", "position", "project_count")
+    search_fields = ("name_en", "name_es", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+    ordering = ("position", "slug")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ThematicArea]:
+        return super().get_queryset(request).annotate(project_total=Count("projects"))
+
+    @admin.display(description=_("projects"), ordering="project_total")
+    def project_count(self, obj: ThematicArea) -> int:
+        return obj.project_total
+
+
+class ProjectObjectiveInline(admin.TabularInline):
+    model = ProjectObjective
+    fields = ("position", "text")
+    extra = 1
+
+
+@admin.register(Project)
+class ProjectAdmin(VersionedRegistryAdmin):
+    resource_classes = [ProjectResource]
+    list_display = (
+        "title",
+        "prima_id",
+        "projects_id",
+        "status",
+        "start_year",
+        "end_year",
+        "budget_usd",
+        "theme_names",
+        "objective_count",
+        "public_page",
+    )
+    list_filter = ("status", "thematic_areas", "start_year", "project_type", "states__region", "states")
+    search_fields = ("title", "slug", "prima_id", "projects_id", "project_type", "summary")
+    autocomplete_fields = ("thematic_areas", "states")
+    prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = ("created_at", "updated_at", "version")
+    date_hierarchy = "start_date"
+    inlines = (ProjectObjectiveInline,)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    "slug",
+                    ("prima_id", "projects_id"),
+                    "status",
+                    "project_type",
+                    ("start_year", "end_year"),
+                    ("start_date", "end_date"),
+                    "year",
+                    "budget_usd",
+                )
+            },
+        ),
+        (
+            _("Scope"),
+            {"fields": ("coverage", "idf_region", "benefiting_member_states", "thematic_areas", "states")},
+        ),
+        (_("Text"), {"fields": ("summary", "description", "source_url")}),
+        (_("Record"), {"fields": ("created_at", "updated_at", "version"), "classes": ("collapse",)}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Project]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(objective_total=Count("objectives", distinct=True))
+            .prefetch_related("thematic_areas")
+        )
+
+    @admin.display(description=_("thematic areas"))
+    def theme_names(self, obj: Project) -> str:
+        return ", ".join(area.name for area in obj.thematic_areas.all())
+
+    @admin.display(description=_("objectives"), ordering="objective_total")
+    def objective_count(self, obj: Project) -> int:
+        return obj.objective_total
+
+
+@admin.register(ProjectObjective)
+class ProjectObjectiveAdmin(RegistryAdmin):
+    resource_classes = [ProjectObjectiveResource]
+    list_display = ("__str__", "project", "position")
+    list_select_related = ("project",)
+    list_filter = ("project__status", "project__thematic_areas")
+    search_fields = ("text", "project__title", "project__prima_id")
+    autocomplete_fields = ("project",)
+    ordering = ("project__title", "position")

@@ -1,0 +1,309 @@
+"""Staff admin for states, reference data, shelters, donors, agreements and their support items."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from registry import services
+from registry.admin_mixins import ReferenceAdmin, RegistryAdmin, VersionedInlineMixin, VersionedRegistryAdmin
+from registry.models import (
+    CooperationAgreement,
+    Donor,
+    PopulationGroup,
+    Service,
+    Shelter,
+    State,
+    SupportItem,
+)
+from registry.resources import (
+    CooperationAgreementResource,
+    DonorResource,
+    PopulationGroupResource,
+    ServiceResource,
+    ShelterResource,
+    StateResource,
+    SupportItemResource,
+)
+
+STAMPS = ("created_at", "updated_at")
+VERSIONED_STAMPS = ("created_at", "updated_at", "version")
+
+
+@admin.register(State)
+class StateAdmin(RegistryAdmin):
+    resource_classes = [StateResource]
+    list_display = ("name", "iso_code", "inegi_code", "region", "borders_country", "shelter_count", "public_page")
+    list_filter = ("region", "borders_country")
+    search_fields = ("name", "iso_code", "inegi_code", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = STAMPS
+    ordering = ("name",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[State]:
+        return super().get_queryset(request).annotate(shelter_total=Count("shelters"))
+
+    @admin.display(description=_("shelters"), ordering="shelter_total")
+    def shelter_count(self, obj: State) -> int:
+        return obj.shelter_total
+
+
+class CodedReferenceAdmin(ReferenceAdmin):
+    list_display = ("code", "name_es", "name_en", "shelter_count")
+    search_fields = ("code", "name_es", "name_en")
+    ordering = ("code",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(shelter_total=Count("shelters"))
+
+    @admin.display(description=_("shelters"), ordering="shelter_total")
+    def shelter_count(self, obj: Service | PopulationGroup) -> int:
+        return obj.shelter_total
+
+
+@admin.register(Service)
+class ServiceAdmin(CodedReferenceAdmin):
+    resource_classes = [ServiceResource]
+
+
+@admin.register(PopulationGroup)
+class PopulationGroupAdmin(CodedReferenceAdmin):
+    resource_classes = [PopulationGroupResource]
+
+
+class AgreementInline(VersionedInlineMixin, admin.TabularInline):
+    """The shelter's agreements; support items are edited on the agreement's own page (linked from each row)."""
+
+    model = CooperationAgreement
+    fields = ("reference", "donor", "project", "programme_phase", "programme_year", "signed_on", "status")
+    autocomplete_fields = ("donor", "project")
+    show_change_link = True
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CooperationAgreement]:
+        return super().get_queryset(request).select_related("donor", "project")
+
+
+@admin.register(Shelter)
+class ShelterAdmin(VersionedRegistryAdmin):
+    resource_classes = [ShelterResource]
+    list_display = (
+        "name",
+        "state",
+        "municipality",
+        "status",
+        "operator_type",
+        "capacity",
+        "agreement_count",
+        "last_verified",
+        "public_page",
+    )
+    list_select_related = ("state",)
+    list_filter = ("state__region", "state", "status", "operator_type", "services", "populations", "last_verified")
+    search_fields = ("name", "slug", "municipality", "address", "state__name", "state__iso_code")
+    autocomplete_fields = ("state", "populations", "services")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = VERSIONED_STAMPS
+    date_hierarchy = "last_verified"
+    ordering = ("name", "id")
+    inlines = (AgreementInline,)
+    actions = ("mark_verified", "close_shelters")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "slug",
+                    "state",
+                    "municipality",
+                    "address",
+                    ("latitude", "longitude"),
+                    "status",
+                    "last_verified",
+                )
+            },
+        ),
+        (
+            _("Operation"),
+            {
+                "fields": (
+                    "operator_type",
+                    "populations",
+                    "services",
+                    "capacity",
+                    ("average_daily_arrivals", "peak_daily_arrivals"),
+                    "opening_hours",
+                    "languages",
+                    "eligibility_notes",
+                    "accessibility_notes",
+                )
+            },
+        ),
+        (_("Contact"), {"fields": ("phone", "email", "website")}),
+        (_("Record"), {"fields": VERSIONED_STAMPS, "classes": ("collapse",)}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Shelter]:
+        return super().get_queryset(request).annotate(agreement_total=Count("agreements"))
+
+    @admin.display(description=_("agreements"), ordering="agreement_total")
+    def agreement_count(self, obj: Shelter) -> int:
+        return obj.agreement_total
+
+    @admin.action(description=_("Mark selected shelters as verified today"), permissions=["change"])
+    def mark_verified(self, request: HttpRequest, queryset: QuerySet[Shelter]) -> None:
+        changed = services.shelter_mark_verified(shelters=queryset, user=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d shelter marked as verified today.",
+                "%(count)d shelters marked as verified today.",
+                len(changed),
+            )
+            % {"count": len(changed)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Close selected shelters"), permissions=["change"])
+    def close_shelters(self, request: HttpRequest, queryset: QuerySet[Shelter]) -> TemplateResponse | None:
+        # Closing takes a shelter off the public list: ask for confirmation (and a reason for the history) first.
+        if request.POST.get("post") == "yes":
+            changed = services.shelter_close(
+                shelters=queryset, user=request.user, reason=request.POST.get("reason", "")[:200]
+            )
+            self.message_user(
+                request,
+                ngettext("%(count)d shelter closed.", "%(count)d shelters closed.", len(changed))
+                % {"count": len(changed)},
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Close shelters"),
+            "opts": self.model._meta,
+            "queryset": queryset.select_related("state"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/registry/shelter/close_confirmation.html", context)
+
+
+@admin.register(Donor)
+class DonorAdmin(RegistryAdmin):
+    resource_classes = [DonorResource]
+    list_display = ("name", "acronym", "country", "agreement_count")
+    search_fields = ("name", "acronym")
+    list_filter = ("country",)
+    readonly_fields = STAMPS
+    ordering = ("name",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Donor]:
+        return super().get_queryset(request).annotate(agreement_total=Count("agreements"))
+
+    @admin.display(description=_("agreements"), ordering="agreement_total")
+    def agreement_count(self, obj: Donor) -> int:
+        return obj.agreement_total
+
+
+class SupportItemInline(admin.TabularInline):
+    model = SupportItem
+    fields = ("category", "description", "quantity", "unit", "value_usd")
+    extra = 1
+
+
+@admin.register(CooperationAgreement)
+class CooperationAgreementAdmin(VersionedRegistryAdmin):
+    resource_classes = [CooperationAgreementResource]
+    list_display = (
+        "reference",
+        "shelter",
+        "state",
+        "donor",
+        "project",
+        "programme_phase",
+        "programme_year",
+        "status",
+        "signed_on",
+        "item_count",
+        "public_page",
+    )
+    list_select_related = ("shelter__state", "donor", "project")
+    list_filter = (
+        "status",
+        "donor",
+        "programme_year",
+        "programme_phase",
+        "shelter__state__region",
+        "shelter__state",
+    )
+    search_fields = (
+        "reference",
+        "shelter__name",
+        "shelter__slug",
+        "donor__acronym",
+        "donor__name",
+        "project__prima_id",
+        "project__title",
+    )
+    autocomplete_fields = ("shelter", "donor", "project")
+    readonly_fields = VERSIONED_STAMPS
+    date_hierarchy = "signed_on"
+    ordering = ("-programme_phase", "reference")
+    inlines = (SupportItemInline,)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "reference",
+                    "shelter",
+                    "donor",
+                    "project",
+                    "implementing_office",
+                    ("programme_phase", "programme_year"),
+                    "signed_on",
+                    "status",
+                )
+            },
+        ),
+        (_("Record"), {"fields": VERSIONED_STAMPS, "classes": ("collapse",)}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CooperationAgreement]:
+        return super().get_queryset(request).annotate(item_total=Count("items"))
+
+    @admin.display(description=_("state"), ordering="shelter__state__name")
+    def state(self, obj: CooperationAgreement) -> State:
+        return obj.shelter.state
+
+    @admin.display(description=_("support items"), ordering="item_total")
+    def item_count(self, obj: CooperationAgreement) -> int:
+        return obj.item_total
+
+
+@admin.register(SupportItem)
+class SupportItemAdmin(RegistryAdmin):
+    resource_classes = [SupportItemResource]
+    list_display = ("description", "category", "agreement", "shelter", "quantity", "unit", "value_usd")
+    list_select_related = ("agreement__shelter",)
+    list_filter = (
+        "category",
+        "agreement__donor",
+        "agreement__programme_year",
+        "agreement__shelter__state__region",
+        "agreement__shelter__state",
+    )
+    search_fields = ("description", "agreement__reference", "agreement__shelter__name")
+    autocomplete_fields = ("agreement",)
+    ordering = ("agreement__reference", "category", "id")
+
+    @admin.display(description=_("shelter"), ordering="agreement__shelter__name")
+    def shelter(self, obj: SupportItem) -> Shelter:
+        return obj.agreement.shelter

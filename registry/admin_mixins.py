@@ -1,0 +1,343 @@
+"""Reusable admin pieces: optimistic locking for versioned records, safe public links, strict import/export.
+
+Optimistic locking: every change form of a `VersionedModel` carries the `version` it was loaded with in a hidden
+field. Validation refuses a form whose version is no longer the stored one and lists what changed since (from the
+django-simple-history records); saving claims the next version with a conditional UPDATE
+(`... WHERE id = %s AND version = %s`), so of two forms racing past validation only one can win. The same check
+covers versioned records edited in inlines (agreements on a shelter) and the history "revert" form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import NoReverseMatch
+from django.utils import formats as date_formats
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportActionMixin, ImportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import get_m2m_reverse_field_name
+
+from registry.models import VersionedModel
+
+VERSION_FIELD = "loaded_version"
+#: Changes listed in a stale-edit message before it is cut short.
+MAX_LISTED_CHANGES = 12
+
+
+class StaleEditError(Exception):
+    """Raised when a save loses the race for the next version after validation passed."""
+
+    def __init__(self, obj: models.Model) -> None:
+        self.obj = obj
+        super().__init__(f"{obj._meta.label} {obj.pk} changed while it was being saved")
+
+
+def stored_version(model: type[models.Model], pk: Any) -> int | None:
+    return model._default_manager.filter(pk=pk).values_list("version", flat=True).first()
+
+
+def claim_next_version(obj: VersionedModel, loaded_version: int) -> None:
+    """Move the stored record from `loaded_version` to the next one, or raise StaleEditError.
+
+    The conditional UPDATE also locks the row until the surrounding transaction ends, so the full save that follows
+    cannot interleave with another editor's.
+    """
+    claimed = type(obj)._default_manager.filter(pk=obj.pk, version=loaded_version).update(version=loaded_version + 1)
+    if claimed != 1:
+        raise StaleEditError(obj)
+    obj.version = loaded_version + 1
+
+
+def _display(field: models.Field | None, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    return str(date_formats.localize(value))
+
+
+def _describe_change(model: type[models.Model], change: Any) -> str:
+    field = model._meta.get_field(change.field)
+    label = capfirst(str(field.verbose_name))
+    if field.many_to_many:
+        key = get_m2m_reverse_field_name(field)
+        old = {str(row[key]) for row in change.old}
+        new = {str(row[key]) for row in change.new}
+        parts = []
+        if added := sorted(new - old):
+            parts.append(gettext("added %(items)s") % {"items": ", ".join(added)})
+        if removed := sorted(old - new):
+            parts.append(gettext("removed %(items)s") % {"items": ", ".join(removed)})
+        return f"{label}: {'; '.join(parts)}"
+    old, new = _display(field, change.old), _display(field, change.new)
+    if len(old) > 80:
+        old = old[:77] + "…"
+    if len(new) > 80:
+        new = new[:77] + "…"
+    return f"{label}: “{old}” → “{new}”"
+
+
+def changes_since(model: type[models.Model], pk: Any, loaded_version: int) -> list[str]:
+    """Human-readable lines saying who changed the record after `loaded_version`, and which fields."""
+    history = model.history.filter(id=pk).select_related("history_user").order_by("-history_date", "-history_id")
+    latest = history.first()
+    if latest is None:
+        return []
+    # The state the user loaded: the last record still carrying that version number.
+    loaded = history.filter(version=loaded_version).first()
+    if loaded is not None:
+        later = history.filter(history_date__gt=loaded.history_date)
+    else:
+        later = history.filter(version__gt=loaded_version)
+    editors = sorted({str(record.history_user) for record in later[:50] if record.history_user is not None})
+    lines = [
+        gettext("Saved as version %(version)s on %(date)s by %(editors)s.")
+        % {
+            "version": latest.version,
+            "date": date_formats.localize(latest.history_date),
+            "editors": ", ".join(editors) or gettext("an import or a command"),
+        }
+    ]
+    if loaded is None:
+        return lines
+    delta = latest.diff_against(loaded, foreign_keys_are_objs=True)
+    described = [_describe_change(model, change) for change in delta.changes]
+    if not described:
+        lines.append(gettext("No field differs any more, but the record was saved again in the meantime."))
+    lines.extend(described[:MAX_LISTED_CHANGES])
+    if len(described) > MAX_LISTED_CHANGES:
+        lines.append(gettext("… and %(count)s more fields.") % {"count": len(described) - MAX_LISTED_CHANGES})
+    return lines
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A ModelForm that refuses to save over changes made since it was loaded."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    #: The admin saves a change form's record even when no field changed, so a stale one is always refused.
+    refuse_stale_when_unchanged = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            # The stored version, not the instance's: a history "revert" form is built from an old record.
+            self.fields[VERSION_FIELD].initial = stored_version(type(self.instance), self.instance.pk)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        if not self.refuse_stale_when_unchanged and not self.has_changed():
+            # An untouched inline row is not saved, so a newer stored version is no conflict.
+            return cleaned
+        model = type(self.instance)
+        loaded = cleaned.get(VERSION_FIELD)
+        current = stored_version(model, self.instance.pk)
+        if current is None:
+            raise ValidationError(
+                _("This %(name)s was deleted after you opened it; nothing was saved."),
+                code="deleted",
+                params={"name": model._meta.verbose_name},
+            )
+        if loaded is None:
+            raise ValidationError(
+                _("This form does not say which version of the record it was loaded from. Reload the page."),
+                code="no_version",
+            )
+        if loaded != current:
+            summary = ValidationError(
+                _(
+                    "Someone else saved this %(name)s after you opened it (you loaded version %(loaded)s, it is now "
+                    "version %(current)s). Nothing was saved. Their changes are listed below; reload the page to see "
+                    "the current record, then make your edits again."
+                ),
+                code="stale",
+                params={"name": model._meta.verbose_name, "loaded": loaded, "current": current},
+            )
+            details = [
+                ValidationError(line, code="stale_detail") for line in changes_since(model, self.instance.pk, loaded)
+            ]
+            raise ValidationError([summary, *details])
+        return cleaned
+
+
+class VersionedInlineForm(VersionedModelForm):
+    refuse_stale_when_unchanged = False
+
+
+def ensure_version_field(fieldsets: Iterable[tuple[Any, dict[str, Any]]]) -> list[tuple[Any, dict[str, Any]]]:
+    """Fieldsets with the hidden version field added, so the admin renders it."""
+    fieldsets = [(name, dict(options)) for name, options in fieldsets]
+    for _name, options in fieldsets:
+        if VERSION_FIELD in options.get("fields", ()):
+            return fieldsets
+    if not fieldsets:
+        return [(None, {"fields": [VERSION_FIELD]})]
+    name, options = fieldsets[0]
+    options["fields"] = [*options.get("fields", ()), VERSION_FIELD]
+    fieldsets[0] = (name, options)
+    return fieldsets
+
+
+class VersionedInlineMixin:
+    """For inlines of a `VersionedModel`: each row carries its version and is checked like a change form."""
+
+    form = VersionedInlineForm
+
+    def get_fieldsets(self, request: HttpRequest, obj: models.Model | None = None) -> list:
+        return ensure_version_field(super().get_fieldsets(request, obj))  # type: ignore[misc]
+
+
+class VersionedAdminMixin:
+    """For the admin of a `VersionedModel` (Shelter, CooperationAgreement, Project, Article)."""
+
+    form = VersionedModelForm
+
+    def get_fieldsets(self, request: HttpRequest, obj: models.Model | None = None) -> list:
+        return ensure_version_field(super().get_fieldsets(request, obj))  # type: ignore[misc]
+
+    def save_model(self, request: HttpRequest, obj: VersionedModel, form: forms.ModelForm, change: bool) -> None:
+        if change:
+            claim_next_version(obj, form.cleaned_data[VERSION_FIELD])
+            if revert_of := getattr(request, "_reverting_to", None):
+                obj._change_reason = gettext("Reverted to the record of %(date)s") % {"date": revert_of}
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+
+    def save_formset(self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool) -> None:
+        for inline_form in formset.forms:
+            instance = inline_form.instance
+            if (
+                isinstance(instance, VersionedModel)
+                and instance.pk is not None
+                and inline_form.has_changed()
+                and inline_form not in formset.deleted_forms
+            ):
+                claim_next_version(instance, inline_form.cleaned_data[VERSION_FIELD])
+        super().save_formset(request, form, formset, change)  # type: ignore[misc]
+
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+        except StaleEditError as exc:
+            # Lost the race between validation and save: the transaction has rolled back, say so and reload.
+            self._refuse_stale(request, exc)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        if request.method != "POST":
+            return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
+        record = self.model.history.filter(history_id=version_id).first()
+        request._reverting_to = date_formats.localize(record.history_date) if record else version_id
+        try:
+            with transaction.atomic():
+                return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
+        except StaleEditError as exc:
+            self._refuse_stale(request, exc)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def _refuse_stale(self, request: HttpRequest, exc: StaleEditError) -> None:
+        self.message_user(  # type: ignore[attr-defined]
+            request,
+            gettext("“%(obj)s” was saved by someone else at the same moment; nothing was saved. Make your edits again.")
+            % {"obj": exc.obj},
+            messages.ERROR,
+        )
+
+
+def public_link(obj: models.Model) -> str:
+    """A link to the record's public page, or a dash while the public site has no URL for it."""
+    try:
+        url = obj.get_absolute_url()  # type: ignore[attr-defined]
+    except (AttributeError, NoReverseMatch):
+        return "—"
+    return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("View"))
+
+
+class StrictImportExportMixin(ImportMixin, ExportActionMixin):
+    """django-import-export with the registry's rules.
+
+    CSV and XLSX; import only for staff who may add and change the model, export for anyone who may view it;
+    when any row is rejected the whole import is rolled back (the resources force it, see `registry.resources`) and
+    the staff member is told so instead of seeing the library's "Import finished" message.
+    """
+
+    import_formats = [CSV, XLSX]
+    export_formats = [CSV, XLSX]
+    import_error_display = ("message", "row")
+    show_change_form_export = False
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        opts = self.opts  # type: ignore[attr-defined]
+        return all(
+            request.user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
+            for action in ("add", "change")
+        )
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)  # type: ignore[attr-defined]
+
+    def process_result(self, result: Any, request: HttpRequest) -> HttpResponse:
+        if result.has_errors() or result.has_validation_errors():
+            reasons = [str(error.error) for error in result.base_errors]
+            for row_number, errors in result.row_errors():
+                reasons.append(gettext("row %(row)s: %(error)s") % {"row": row_number, "error": errors[0].error})
+            for invalid in result.invalid_rows:
+                fields = invalid.field_specific_errors.items()
+                text = "; ".join(f"{field}: {' '.join(errs)}" for field, errs in fields)
+                text = text or "; ".join(invalid.non_field_specific_errors)
+                reasons.append(gettext("row %(row)s: %(error)s") % {"row": invalid.number, "error": text})
+            self.message_user(  # type: ignore[attr-defined]
+                request,
+                gettext("Nothing was imported: %(count)s rows were rejected. %(reasons)s")
+                % {"count": len(reasons), "reasons": " | ".join(reasons[:10])},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path().replace("process_import/", "import/"))
+        return super().process_result(result, request)
+
+
+#: Web addresses typed without a scheme are taken as https (Django 6's default, set now to avoid its warning).
+URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class RegistryAdmin(StrictImportExportMixin, SimpleHistoryAdmin):
+    """Base admin for the registry's records: history with revert, CSV/XLSX import and export."""
+
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+    list_per_page = 50
+    # Counting the unfiltered table on every filtered page costs a query that grows with the table.
+    show_full_result_count = False
+
+    @admin.display(description=_("public page"))
+    def public_page(self, obj: models.Model) -> str:
+        return public_link(obj)
+
+
+class VersionedRegistryAdmin(VersionedAdminMixin, RegistryAdmin):
+    pass
+
+
+class ReferenceAdmin(StrictImportExportMixin, admin.ModelAdmin):
+    """For reference data without a history (services, population groups)."""
+
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+    list_per_page = 100
