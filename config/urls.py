@@ -1,11 +1,23 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
 
 from config import health
+from config.sitemaps import sitemaps
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Outside i18n_patterns: balancers and the benchmark need fixed, unprefixed, unredirected URLs.
     path("healthz", health.healthz, name="healthz"),
     path("healthz/baseline", health.baseline, name="baseline"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
 ]
+
+# The public site: /es/... and /en/...; "/" redirects by the visitor's Accept-Language (LocaleMiddleware).
+urlpatterns += i18n_patterns(
+    path("", include("registry.urls")),
+    path("", include("projects.urls")),
+    path("", include("news.urls")),
+    prefix_default_language=True,
+)

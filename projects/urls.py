@@ -1,0 +1,8 @@
+from django.urls import path
+
+from projects import views
+
+urlpatterns = [
+    path("projects/", views.ProjectListView.as_view(), name="project_list"),
+    path("projects/<slug:slug>/", views.ProjectDetailView.as_view(), name="project_detail"),
+]

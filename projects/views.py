@@ -1,0 +1,33 @@
+"""Public pages for the mission's projects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.views.generic import DetailView
+
+from news.models import Article
+from projects.filters import ProjectFilter
+from projects.models import Project
+from registry.models import CooperationAgreement
+from registry.views import RELATED_LIMIT, FilteredListView
+
+
+class ProjectListView(FilteredListView):
+    filterset_class = ProjectFilter
+
+    def get_queryset(self) -> QuerySet[Project]:
+        return Project.objects.for_list()
+
+
+class ProjectDetailView(DetailView):
+    queryset = Project.objects.for_detail()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        project = self.object
+        return super().get_context_data(
+            agreements=CooperationAgreement.objects.for_list().filter(project=project)[:RELATED_LIMIT],
+            articles=Article.objects.filter(projects=project)[:RELATED_LIMIT],
+            **kwargs,
+        )

@@ -1,0 +1,148 @@
+"""Template helpers for the public site: language links, active filters and bar-chart geometry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms, template
+from django.conf import settings
+from django.http import HttpRequest, QueryDict
+from django.urls import reverse, translate_url
+from django.utils.translation import get_language_info
+from django.utils.translation import override as override_language
+from django_filters import FilterSet
+
+register = template.Library()
+
+# Query parameters that are not filters and never show as a removable filter.
+NOT_FILTERS = {"page"}
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context: dict[str, Any]) -> list[dict[str, Any]]:
+    """The current page in every language, keeping the query string; the home page when a page has no twin."""
+    request: HttpRequest | None = context.get("request")
+    current = context.get("LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    links = []
+    for code, _name in settings.LANGUAGES:
+        url = translate_url(request.get_full_path(), code) if request else ""
+        if not url or (code != current and url == request.get_full_path()):
+            with override_language(code):
+                url = reverse("home")
+        info = get_language_info(code)
+        links.append({"code": code, "name": info["name_local"], "url": url, "current": code == current})
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context: dict[str, Any], path: str = "") -> str:
+    """An absolute URL for canonical links and Open Graph: the given path, or the current path without query."""
+    request: HttpRequest | None = context.get("request")
+    if request is None:
+        return path
+    return request.build_absolute_uri(path or request.path)
+
+
+def _value_labels(form: forms.Form, name: str) -> dict[str, str]:
+    """Map the submitted values of a valid field to what a visitor reads (state name rather than ISO code)."""
+    field = form.fields[name]
+    cleaned = getattr(form, "cleaned_data", {}).get(name)
+    if cleaned in (None, "", []):
+        return {}
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        key = field.to_field_name or "pk"
+        return {str(getattr(obj, key)): str(obj) for obj in cleaned}
+    if isinstance(field, forms.ChoiceField):
+        return {str(value): str(label) for value, label in field.choices if value not in (None, "")}
+    return {}
+
+
+@register.simple_tag(takes_context=True)
+def active_filters(context: dict[str, Any], filterset: FilterSet) -> list[dict[str, str]]:
+    """One entry per value in the query string, with the link that removes only that value."""
+    request: HttpRequest = context["request"]
+    form = filterset.form
+    form.is_valid()  # already run by the view; cached
+    entries = []
+    for name in request.GET:
+        if name in NOT_FILTERS or name not in form.fields:
+            continue
+        labels = _value_labels(form, name)
+        for value in request.GET.getlist(name):
+            if value == "":
+                continue
+            remaining: QueryDict = request.GET.copy()
+            remaining.setlist(name, [v for v in request.GET.getlist(name) if v != value])
+            remaining.pop("page", None)
+            query = remaining.urlencode()
+            entries.append(
+                {
+                    "name": name,
+                    "label": str(form.fields[name].label or name),
+                    "value": labels.get(value, value),
+                    "remove_url": f"{request.path}?{query}" if query else request.path,
+                }
+            )
+    return entries
+
+
+@register.filter
+def is_checkbox_group(field: forms.BoundField) -> bool:
+    return isinstance(field.field.widget, forms.CheckboxSelectMultiple)
+
+
+@register.inclusion_tag("includes/support_chart.html")
+def support_chart(rows: list, chart_id: str, title: str, description: str) -> dict[str, Any]:
+    """A horizontal bar chart (inline SVG) with two bars per row, plus the same numbers as a table.
+
+    Horizontal positions are percentages of the SVG's width rather than a scaled viewBox, so the text keeps its
+    size on a phone and only the bars get shorter.
+    """
+    label_end, bars_start, bars_span = 41, 43, 48  # percent of the width
+    row_height, bar_height, top = 38, 13, 6
+    peak = max([max(r.shelters, r.agreements) for r in rows] + [1])
+    bars = []
+    for i, row in enumerate(rows):
+        y = top + i * row_height
+        shelter_pct = round(bars_span * row.shelters / peak, 2)
+        agreement_pct = round(bars_span * row.agreements / peak, 2)
+        bars.append(
+            {
+                "row": row,
+                "label_y": y + bar_height + 5,
+                "shelter_y": y,
+                "shelter_width": f"{shelter_pct}%",
+                "shelter_text_x": f"{bars_start + shelter_pct + 1}%",
+                "shelter_text_y": y + bar_height - 2,
+                "agreement_y": y + bar_height + 2,
+                "agreement_width": f"{agreement_pct}%",
+                "agreement_text_x": f"{bars_start + agreement_pct + 1}%",
+                "agreement_text_y": y + 2 * bar_height + 1,
+            }
+        )
+    return {
+        "rows": rows,
+        "bars": bars,
+        "chart_id": chart_id,
+        "title": title,
+        "description": description,
+        "height": top + len(rows) * row_height + 4,
+        "label_x": f"{label_end}%",
+        "bars_x": f"{bars_start}%",
+        "bar_height": bar_height,
+    }
+
+
+PRIMARY_FILTERS = ("q", "state", "region")
+
+
+@register.simple_tag
+def more_filters_open(filterset: FilterSet) -> bool:
+    """Keep the secondary filters unfolded when one of them is set or wrong, so nothing active is hidden."""
+    form = filterset.form
+    return any(name not in PRIMARY_FILTERS and (form.data.get(name) or name in form.errors) for name in form.fields)
+
+
+@register.simple_tag
+def primary_filter_names() -> tuple[str, ...]:
+    return PRIMARY_FILTERS

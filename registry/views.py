@@ -1,0 +1,201 @@
+"""Public pages for the home page, shelters, states and border regions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.forms.utils import pretty_name
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, TemplateView
+from django_filters import FilterSet
+from django_filters.views import FilterView
+
+from news.models import Article
+from projects.models import Project
+from registry import selectors
+from registry.filters import ShelterFilter, StateFilter
+from registry.models import BorderRegion, Shelter, State
+
+# Lists on detail pages show this many rows, then link to the filtered list for the rest.
+RELATED_LIMIT = 50
+
+# Filters the API needs but a visitor does not: not shown on the HTML form and ignored there.
+API_ONLY_FILTERS = ("modified_after",)
+
+
+# Sort keys of the FilterSets' OrderingFilters, labelled in the visitor's language (django-filter fixes its own
+# labels when the FilterSet class is defined, in whatever language was active then).
+ORDERING_LABELS = {
+    "name": _("Name"),
+    "title": _("Title"),
+    "state": _("State"),
+    "region": _("Border region"),
+    "inegi_code": _("INEGI code"),
+    "capacity": _("Capacity"),
+    "last_verified": _("Last verified"),
+    "updated": _("Last updated"),
+    "start_year": _("Start year"),
+    "budget": _("Budget"),
+    "published_on": _("Publication date"),
+}
+
+
+def ordering_choices(filterset: FilterSet) -> list[tuple[str, str]]:
+    choices = []
+    for param in filterset.filters["ordering"].param_map:
+        label = ORDERING_LABELS.get(param, pretty_name(param))
+        choices.append((param, str(label)))
+        choices.append((f"-{param}", _("%(field)s (descending)") % {"field": label}))
+    return choices
+
+
+def prepare_filter_form(filterset: FilterSet) -> None:
+    """Give the shared FilterSet's form the widgets a public page needs; the filters themselves are unchanged."""
+    form = filterset.form
+    for name in API_ONLY_FILTERS:
+        form.fields.pop(name, None)
+    for name, field in form.fields.items():
+        field.help_text = ""  # the FilterSet's help texts describe API parameters
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            if name == "state":
+                field.widget = forms.SelectMultiple(attrs={"size": 6})
+                field.help_text = _("Hold Ctrl (Cmd on a Mac) to choose several states.")
+            else:
+                field.widget = forms.CheckboxSelectMultiple()
+            field.widget.choices = field.choices
+        elif isinstance(field, forms.ChoiceField) and hasattr(field, "empty_label"):
+            if name == "ordering":
+                field.choices = ordering_choices(filterset)
+            field.empty_label = _("Default order") if name == "ordering" else _("Any")
+            # The widget holds its own copy of the choices, made before the label changed.
+            field.widget.choices = field.choices
+        elif isinstance(field, forms.DateField):
+            field.widget = forms.DateInput(attrs={"type": "date"})
+        if name == "q":
+            field.widget.input_type = "search"
+
+
+class ClampedPaginationMixin:
+    """Out-of-range or non-numeric `page` values show the nearest page instead of an error."""
+
+    def paginate_queryset(self, queryset: QuerySet, page_size: int) -> tuple[Paginator, Page, Any, bool]:
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)  # type: ignore[attr-defined]
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))  # type: ignore[attr-defined]
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+class FilteredListView(ClampedPaginationMixin, FilterView):
+    """A list page driven by the FilterSet the API shares; invalid filters show form errors and no rows."""
+
+    paginate_by = 20
+    template_name_suffix = "_list"
+
+    def get_filterset(self, filterset_class: type[FilterSet]) -> FilterSet:
+        filterset = super().get_filterset(filterset_class)
+        prepare_filter_form(filterset)
+        return filterset
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        states = selectors.states_with_support()
+        return super().get_context_data(
+            figures=selectors.key_figures(),
+            by_state=selectors.support_by_state(states),
+            by_region=selectors.support_by_region(states),
+            latest_articles=Article.objects.for_list()[:3],
+            **kwargs,
+        )
+
+
+class ShelterListView(FilteredListView):
+    filterset_class = ShelterFilter
+
+    def get_queryset(self) -> QuerySet[Shelter]:
+        return Shelter.objects.for_list()
+
+
+class ShelterDetailView(DetailView):
+    queryset = Shelter.objects.for_detail()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        shelter = self.object
+        project_ids = {a.project_id for a in shelter.agreements.all() if a.project_id}
+        return super().get_context_data(
+            articles=Article.objects.filter(shelters=shelter)[:RELATED_LIMIT],
+            projects=Project.objects.filter(pk__in=project_ids) if project_ids else Project.objects.none(),
+            **kwargs,
+        )
+
+
+class StateListView(FilterView):
+    """The 32 states grouped by border region; `state`, `region` and `ordering` narrow or sort them."""
+
+    filterset_class = StateFilter
+    template_name = "registry/state_list.html"
+
+    def get_queryset(self) -> QuerySet[State]:
+        return State.objects.with_counts()
+
+    def get_filterset(self, filterset_class: type[FilterSet]) -> FilterSet:
+        filterset = super().get_filterset(filterset_class)
+        prepare_filter_form(filterset)
+        return filterset
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["region_groups"] = [g for g in selectors.states_by_region(list(self.object_list)) if g.states]
+        return context
+
+
+class StateDetailView(DetailView):
+    model = State
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        state = self.object
+        shelters = Shelter.objects.for_list().filter(state=state)
+        projects = Project.objects.for_list().filter(states=state)
+        articles = Article.objects.for_list().filter(states=state)
+        return super().get_context_data(
+            shelters=shelters[:RELATED_LIMIT],
+            shelter_total=shelters.count(),
+            projects=projects[:RELATED_LIMIT],
+            project_total=projects.count(),
+            articles=articles[:RELATED_LIMIT],
+            article_total=articles.count(),
+            related_limit=RELATED_LIMIT,
+            **kwargs,
+        )
+
+
+class RegionDetailView(TemplateView):
+    template_name = "registry/region_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        region = kwargs.pop("region")
+        if region not in BorderRegion.values:
+            raise Http404(_("There is no border region called “%(region)s”.") % {"region": region})
+        states = [s for s in selectors.states_with_support() if s.region == region]
+        shelters = Shelter.objects.for_list().in_region(region)
+        projects = Project.objects.for_list().in_region(region)
+        articles = Article.objects.for_list().in_region(region)
+        return super().get_context_data(
+            region=region,
+            region_label=BorderRegion(region).label,
+            states=states,
+            active_shelters=sum(s.shelter_count for s in states),
+            agreement_total=sum(s.agreement_count for s in states),
+            shelters=shelters[:RELATED_LIMIT],
+            shelter_total=shelters.count(),
+            projects=projects[:RELATED_LIMIT],
+            project_total=projects.count(),
+            articles=articles[:10],
+            related_limit=RELATED_LIMIT,
+            **kwargs,
+        )
