@@ -383,6 +383,7 @@ class _Loader:
             self.warn(f"shelter {mention.name!r} is not in the registry and no state is named: skipped", mention.line)
             return None
         basis = {
+            "clause": "the state named right after it",
             "sentence": "the state named in the same sentence",
             "paragraph": "the only state named in the same paragraph",
             "article": "the first state the article names",

@@ -265,9 +265,6 @@ _FOOTER_STARTS = (
     "use facebook to comment",
     "leave a reply",
     "no comments yet",
-    "share this:",
-    "share this article",
-    "like this:",
     "%d bloggers like this",
     "protected by wp anti spam",
     "related posts",
@@ -278,6 +275,9 @@ _DEBRIS_LINES = frozenset(
     {
         "written by",
         "share",
+        "share this:",
+        "share this article",
+        "like this:",
         "tweet",
         "facebook",
         "twitter",
@@ -599,7 +599,7 @@ class ShelterMention:
     name: str
     line: int
     state_iso: str | None
-    state_basis: str  # "sentence", "paragraph" or "article": where state_iso was found
+    state_basis: str  # "clause", "sentence", "paragraph" or "article": where state_iso was found
 
 
 @dataclass(frozen=True)
@@ -822,17 +822,24 @@ def _agreements(page: NewsPage, paragraphs: list[Paragraph], states: Sequence[St
     page.announces_agreements = "cooperation agreement" in text or (
         bool(re.search(r"\bagreements?\b", text)) and bool(re.search(r"\bsign(s|ed|ing)?\b", text))
     )
-    # Shelters: every one the article names; their state from the same sentence, paragraph, or else the article.
+    # Shelters: every one the article names. Its state, if the registry does not know the shelter: the only state
+    # named between its name and the next shelter's ("Albergue X, in Monterrey, Nuevo León, and ..."), else the
+    # only one in its sentence, else the only one in its paragraph, else the first state the article names.
     names: dict[str, ShelterMention] = {}
     for paragraph in paragraphs:
         paragraph_states = find_states(paragraph.text, states)
         for sentence in sentences(paragraph.text):
             sentence_states = find_states(sentence, states)
-            for match in _SHELTER_NAME.finditer(sentence):
+            matches = list(_SHELTER_NAME.finditer(sentence))
+            for n, match in enumerate(matches):
                 name = match.group(0)
                 if fold(name) in names:
                     continue
-                if len(sentence_states) == 1:
+                clause_end = matches[n + 1].start() if n + 1 < len(matches) else len(sentence)
+                clause_states = find_states(sentence[match.end() : clause_end], states)
+                if len(clause_states) == 1:
+                    iso, basis = clause_states[0], "clause"
+                elif len(sentence_states) == 1:
                     iso, basis = sentence_states[0], "sentence"
                 elif len(paragraph_states) == 1:
                     iso, basis = paragraph_states[0], "paragraph"
