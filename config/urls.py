@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from config import health
 from config.sitemaps import sitemaps
@@ -12,6 +13,11 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("healthz/baseline", health.baseline, name="baseline"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
+    # The API keeps one URL per resource whatever the language, so it stays outside i18n_patterns.
+    path("api/v1/", include("config.api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]
 
 # The public site: /es/... and /en/...; "/" redirects by the visitor's Accept-Language (LocaleMiddleware).

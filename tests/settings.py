@@ -10,6 +10,7 @@ os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production-01
 os.environ.setdefault("SECURE", "0")
 os.environ.setdefault("ANON_CACHE_SECONDS", "0")
 os.environ.setdefault("API_ANON_RATE", "100000/min")
+os.environ.setdefault("API_USER_RATE", "100000/min")
 
 from config.settings import *  # noqa: E402,F403
 

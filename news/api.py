@@ -1,0 +1,33 @@
+"""API viewset for news articles."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from news.filters import ArticleFilter
+from news.models import Article
+from news.serializers import ArticleListSerializer, ArticleSerializer
+from registry.api import FacetsMixin, RegistryViewSet, document, path_key
+
+
+@document(
+    noun="news article",
+    plural="news articles",
+    lookup=path_key("slug", str(_("The article's slug."))),
+    list_serializer=ArticleListSerializer,
+    serializer=ArticleSerializer,
+)
+class ArticleViewSet(FacetsMixin, RegistryViewSet):
+    """News about the programme, linked to the states, shelters and projects they concern."""
+
+    serializer_class = ArticleSerializer
+    list_serializer_class = ArticleListSerializer
+    filterset_class = ArticleFilter
+    lookup_field = "slug"
+    facet_state_path = "states"
+
+    def get_queryset(self) -> QuerySet:
+        if self.action in ("list", "facets"):
+            return Article.objects.for_list()
+        return Article.objects.for_detail()

@@ -1,0 +1,81 @@
+"""API viewsets for projects (JSON, HXL CSV, IATI XML) and thematic areas."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Model, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+
+from projects.filters import ProjectFilter, ThematicAreaFilter
+from projects.models import Project, ThematicArea
+from projects.renderers import IATIRenderer, ProjectCSVRenderer
+from projects.serializers import ProjectListSerializer, ProjectSerializer, ThematicAreaSerializer
+from registry.api import CSV_RESPONSE, FacetsMixin, RegistryViewSet, document, path_key
+
+
+@document(
+    noun="project",
+    plural="projects",
+    lookup=path_key("slug", str(_("The project's slug; its Prima ID (e.g. MX10P0001) works too."))),
+    list_serializer=ProjectListSerializer,
+    serializer=ProjectSerializer,
+    exports={
+        "csv": ("text/csv", CSV_RESPONSE),
+        "iati": (
+            "application/xml",
+            OpenApiResponse(
+                OpenApiTypes.STR,
+                description=str(_("IATI 2.03 activity XML: iati-activities with one iati-activity per project.")),
+            ),
+        ),
+    },
+)
+class ProjectViewSet(FacetsMixin, RegistryViewSet):
+    """The mission's projects, with their thematic areas, states covered and objectives."""
+
+    serializer_class = ProjectSerializer
+    list_serializer_class = ProjectListSerializer
+    filterset_class = ProjectFilter
+    lookup_field = "slug"
+    facet_state_path = "states"
+    export_renderer_classes = (ProjectCSVRenderer, IATIRenderer)
+
+    def get_queryset(self) -> QuerySet:
+        if self.action in ("list", "facets"):
+            return Project.objects.for_list()
+        return Project.objects.for_detail()
+
+    def get_export_queryset(self) -> QuerySet:
+        return Project.objects.for_export()
+
+    def get_object(self) -> Model:
+        key = self.kwargs[self.lookup_field]
+        queryset = self.filter_queryset(self.get_queryset())
+        # Slugs are lower case and Prima IDs upper case, so the two never meet; the slug wins all the same.
+        project = queryset.filter(slug=key).first() or queryset.filter(prima_id=key).first()
+        if project is None:
+            raise Http404(_("No project with this slug or Prima ID."))
+        self.check_object_permissions(self.request, project)
+        return project
+
+
+@document(
+    noun="thematic area",
+    plural="thematic areas",
+    lookup=path_key("slug", str(_("The thematic area's slug, e.g. protection."))),
+    list_serializer=ThematicAreaSerializer,
+    serializer=ThematicAreaSerializer,
+)
+class ThematicAreaViewSet(RegistryViewSet):
+    """The mission's areas of work, with how many projects each has."""
+
+    serializer_class = ThematicAreaSerializer
+    filterset_class = ThematicAreaFilter
+    lookup_field = "slug"
+
+    def get_queryset(self) -> QuerySet:
+        # Counting groups the rows, and grouped queries drop Meta.ordering: order again for stable pages.
+        counted = ThematicArea.objects.annotate(project_count=Count("projects", distinct=True))
+        return counted.order_by("position", "slug")

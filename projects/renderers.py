@@ -1,0 +1,59 @@
+"""Exchange formats of the projects list: HXL CSV and IATI activity XML."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from django.conf import settings
+
+from projects import iati
+from projects.models import Project
+from registry.renderers import Column, CSVRenderer, ExportRenderer
+
+
+def _funders(project: Project) -> list[str]:
+    return sorted({agreement.donor.name for agreement in project.agreements.all()})
+
+
+PROJECT_COLUMNS: tuple[Column, ...] = (
+    Column("prima_id", "#activity+code+prima", lambda p: p.prima_id),
+    Column("projects_id", "#activity+code+projects", lambda p: p.projects_id),
+    Column("iati_identifier", "#activity+code+iati", iati.iati_identifier),
+    Column("title", "#activity+name", lambda p: p.title),
+    Column("implementing_org", "#org+name+impl", lambda p: settings.IATI_REPORTING_ORG_NAME),
+    Column("funders", "#org+name+funder", _funders),
+    Column("status", "#status", lambda p: p.status),
+    Column("project_type", "#activity+type", lambda p: p.project_type),
+    Column("thematic_areas", "#sector+name", lambda p: [area.name_en for area in p.thematic_areas.all()]),
+    Column("thematic_area_codes", "#sector+code", lambda p: [area.slug for area in p.thematic_areas.all()]),
+    Column("start_year", "#date+start+year", lambda p: p.start_year),
+    Column("end_year", "#date+end+year", lambda p: p.end_year),
+    Column("start_date", "#date+start", lambda p: p.start_date),
+    Column("end_date", "#date+end", lambda p: p.end_date),
+    Column("budget_usd", "#value+budget+usd", lambda p: p.budget_usd),
+    Column("coverage", "#loc+coverage", lambda p: p.coverage),
+    Column("states", "#adm1+name", lambda p: [state.name for state in p.states.all()]),
+    Column("state_codes", "#adm1+code", lambda p: [state.iso_code for state in p.states.all()]),
+    Column("idf_region", "#region+idf", lambda p: p.idf_region),
+    Column("summary", "#description", lambda p: p.summary),
+    Column("updated_at", "#date+updated", lambda p: p.updated_at),
+)
+
+
+class ProjectCSVRenderer(CSVRenderer):
+    filename = "projects"
+    columns = PROJECT_COLUMNS
+
+
+class IATIRenderer(ExportRenderer):
+    """IATI 2.03 activity XML: one iati-activity per project."""
+
+    media_type = "application/xml"
+    format = "iati"
+    filename = "projects-iati"
+
+    def stream(self, rows: Iterable[Project]) -> Iterator[str]:
+        return iati.stream(rows)
+
+    def content_disposition(self) -> str:
+        return f'attachment; filename="{self.filename}.xml"'

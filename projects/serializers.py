@@ -1,0 +1,131 @@
+"""API representations of projects and thematic areas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
+
+from projects.iati import iati_identifier
+from projects.models import Project, ProjectObjective, ThematicArea
+from registry.serializers import ApiLinkField, MoneyField, StateKeyField
+
+YEAR_RANGE = {"min_value": 1950, "max_value": 2100}
+
+
+class ThematicAreaSerializer(serializers.ModelSerializer):
+    url = ApiLinkField("thematic-area-detail", "slug")
+    name = serializers.CharField(read_only=True, help_text=_("In the language asked for by Accept-Language."))
+    position = serializers.IntegerField(min_value=0, max_value=32767, required=False)
+    project_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ThematicArea
+        fields = ["url", "slug", "name", "name_en", "name_es", "description", "position", "project_count"]
+
+
+class ProjectObjectiveSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProjectObjective
+        fields = ["position", "text"]
+        read_only_fields = fields
+
+
+class ProjectListSerializer(serializers.ModelSerializer):
+    url = ApiLinkField("project-detail", "slug")
+    iati_identifier = serializers.SerializerMethodField(
+        help_text=_("Reporting organisation identifier, a hyphen, and the Projects ID.")
+    )
+    thematic_areas = serializers.SlugRelatedField(
+        many=True, slug_field="slug", queryset=ThematicArea.objects.all(), required=False
+    )
+    states = StateKeyField(many=True, required=False, help_text=_("ISO 3166-2 codes of the states covered."))
+    start_year = serializers.IntegerField(**YEAR_RANGE)
+    end_year = serializers.IntegerField(**YEAR_RANGE, allow_null=True, required=False)
+    budget_usd = MoneyField(allow_null=True, required=False, help_text=_("Budget in USD, not negative."))
+
+    class Meta:
+        model = Project
+        fields = [
+            "url",
+            "slug",
+            "prima_id",
+            "projects_id",
+            "iati_identifier",
+            "title",
+            "status",
+            "project_type",
+            "start_year",
+            "end_year",
+            "start_date",
+            "end_date",
+            "budget_usd",
+            "coverage",
+            "thematic_areas",
+            "states",
+            "summary",
+            "version",
+            "updated_at",
+        ]
+        read_only_fields = ["version", "updated_at"]
+
+    def get_iati_identifier(self, project: Project) -> str:
+        return iati_identifier(project)
+
+
+class ProjectSerializer(ProjectListSerializer):
+    """The whole record; also what staff integrations write."""
+
+    slug = serializers.SlugField(
+        max_length=120,
+        required=False,
+        validators=[UniqueValidator(queryset=Project.objects.all())],
+        help_text=_("Derived from the title when left out on creation."),
+    )
+    year = serializers.IntegerField(**YEAR_RANGE, allow_null=True, required=False)
+    objectives = ProjectObjectiveSerializer(many=True, read_only=True)
+
+    class Meta(ProjectListSerializer.Meta):
+        fields = [
+            *ProjectListSerializer.Meta.fields[:-2],
+            "year",
+            "idf_region",
+            "benefiting_member_states",
+            "description",
+            "source_url",
+            "objectives",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["version", "created_at", "updated_at"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        errors: dict[str, str] = {}
+        current = self.instance
+
+        def value(name: str) -> Any:
+            return attrs[name] if name in attrs else getattr(current, name, None)
+
+        start_year, end_year = value("start_year"), value("end_year")
+        if start_year is not None and end_year is not None and end_year < start_year:
+            errors["end_year"] = _("The end year cannot be before the start year.")
+        start_date, end_date = value("start_date"), value("end_date")
+        if start_date is not None and end_date is not None and end_date < start_date:
+            errors["end_date"] = _("The end date cannot be before the start date.")
+        if current is None and not attrs.get("slug"):
+            attrs["slug"] = slugify(attrs.get("title", ""))[:120].strip("-")
+            if not attrs["slug"]:
+                errors["slug"] = _("Give a slug: none can be derived from this title.")
+            elif Project.objects.filter(slug=attrs["slug"]).exists():
+                errors["slug"] = _("A project with the slug %(slug)s exists; give another slug.") % attrs
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+    def update(self, instance: Project, validated_data: dict[str, Any]) -> Project:
+        instance.version += 1
+        return super().update(instance, validated_data)

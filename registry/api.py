@@ -1,0 +1,605 @@
+"""API viewsets for states, shelters, donors and cooperation agreements, and the behaviour every API viewset shares.
+
+Shared behaviour (`RegistryViewSet`): page-number pagination with a capped, client-chosen page size; the shared
+FilterSets; writes for staff holding the model permission; ETag and Last-Modified with 304 answers; 409 instead of
+a database error when a delete is blocked by related records; streamed exports (`?format=csv|geojson|iati`) of every
+record matching the filters; and `facets/` counts per state and border region.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Count, Max, Model, Prefetch, ProtectedError, QuerySet, RestrictedError
+from django.http import HttpResponseBase, StreamingHttpResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers, quote_etag
+from django.utils.http import http_date
+from django.utils.translation import gettext_lazy as _
+from django_filters import ModelMultipleChoiceFilter
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.drainage import has_override, set_override
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import serializers, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import SAFE_METHODS, AllowAny, DjangoModelPermissionsOrAnonReadOnly
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+
+from registry.filters import AgreementFilter, DonorFilter, ShelterFilter, StateFilter
+from registry.models import BorderRegion, CooperationAgreement, Donor, Shelter, State
+from registry.renderers import AgreementCSVRenderer, ExportRenderer, ShelterCSVRenderer, ShelterGeoJSONRenderer
+from registry.serializers import (
+    AgreementSerializer,
+    DonorDetailSerializer,
+    DonorSerializer,
+    FacetsSerializer,
+    ShelterListSerializer,
+    ShelterSerializer,
+    StateSerializer,
+)
+
+EXPORT_CHUNK_SIZE = 500
+JSON = "application/json"
+_DIGITS = re.compile(r"[0-9]+")
+
+
+# --- pagination, permissions, errors -----------------------------------------------------------------------------
+
+
+class ApiPagination(PageNumberPagination):
+    """`page` from 1, `page_size` from 1 to 100. Anything else is refused with a message rather than guessed at."""
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+    last_page_strings = ()
+
+    def get_page_size(self, request: Request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not _DIGITS.fullmatch(raw) or not 1 <= int(raw) <= self.max_page_size:
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("Give a whole number from 1 to %(max)d.") % {"max": self.max_page_size}
+                    ]
+                }
+            )
+        return int(raw)
+
+    def paginate_queryset(self, queryset: QuerySet, request: Request, view: Any = None) -> list | None:
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and (not _DIGITS.fullmatch(raw) or int(raw) < 1):
+            raise ValidationError({self.page_query_param: [_("Give a whole number from 1.")]})
+        # Past the last page, DRF answers 404 "Invalid page." (documented in the schema).
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": str(_("Page number, from 1. A page past the last answers 404.")),
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": str(
+                    _("Records per page, from 1 to %(max)d (default %(default)d).")
+                    % {"max": self.max_page_size, "default": self.page_size}
+                ),
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+        ]
+
+
+class StaffModelPermissionsOrAnonReadOnly(DjangoModelPermissionsOrAnonReadOnly):
+    """Anyone reads; writing takes a staff account that also holds the model's add/change/delete permission."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if request.method not in SAFE_METHODS:
+            user = request.user
+            if user and user.is_authenticated and not user.is_staff:
+                return False
+        return super().has_permission(request, view)
+
+
+class FormatFirstNegotiation(DefaultContentNegotiation):
+    """An explicit `?format=` wins over the Accept header: `?format=csv` from a client that sends
+    `Accept: application/json` by habit still gets the CSV, instead of 406."""
+
+    def select_renderer(self, request: Request, renderers: list[Any], format_suffix: str | None = None) -> Any:
+        requested = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+        if requested:
+            renderer = self.filter_renderers(renderers, requested)[0]  # 404 for a format not offered here
+            return renderer, renderer.media_type
+        return super().select_renderer(request, renderers, format_suffix)
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("The request conflicts with the current state of the record.")
+    default_code = "conflict"
+
+
+# --- schema documentation ----------------------------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+VALIDATION_ERROR = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description=str(_("Invalid parameters or body: an object mapping each offending field to its messages.")),
+)
+NOT_AUTHENTICATED = OpenApiResponse(ErrorSerializer, description=str(_("No or invalid credentials.")))
+FORBIDDEN = OpenApiResponse(
+    ErrorSerializer, description=str(_("Authenticated, but not staff holding the model permission."))
+)
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description=str(_("No record with this key.")))
+LIST_NOT_FOUND = OpenApiResponse(
+    ErrorSerializer, description=str(_("The page is past the last one, or the format is not offered here."))
+)
+CONFLICT = OpenApiResponse(ErrorSerializer, description=str(_("Other records still depend on this one.")))
+THROTTLED = OpenApiResponse(ErrorSerializer, description=str(_("Too many requests; retry after Retry-After seconds.")))
+NOT_MODIFIED = OpenApiResponse(None, description=str(_("Unchanged since the ETag in If-None-Match.")))
+CSV_RESPONSE = OpenApiResponse(
+    OpenApiTypes.STR, description=str(_("CSV: a header row, an HXL hashtag row, then every matching record."))
+)
+
+
+def format_parameter(formats: list[str]) -> OpenApiParameter:
+    return OpenApiParameter(
+        "format",
+        OpenApiTypes.STR,
+        enum=formats,
+        description=str(
+            _("Response format. Every format but json covers all matching records in one streamed document.")
+        ),
+    )
+
+
+def document(
+    *,
+    noun: str,
+    plural: str,
+    lookup: OpenApiParameter,
+    list_serializer: Any,
+    serializer: Any,
+    exports: dict[str, tuple[str, Any]] | None = None,
+    detail_serializer: Any = None,
+) -> Any:
+    """Summaries, parameters and every response (errors included) of the standard actions of one resource."""
+    exports = exports or {}
+    detail_serializer = detail_serializer or serializer
+    list_responses: dict[Any, Any] = {(200, JSON): list_serializer}
+    for media_type, schema in exports.values():
+        list_responses[(200, media_type)] = schema
+    # Errors are JSON whatever the format asked for (see RegistryViewSet.handle_exception).
+    list_responses.update(
+        {
+            304: NOT_MODIFIED,
+            (400, JSON): VALIDATION_ERROR,
+            (404, JSON): LIST_NOT_FOUND,
+            (429, JSON): THROTTLED,
+        }
+    )
+    write_errors = {400: VALIDATION_ERROR, 401: NOT_AUTHENTICATED, 403: FORBIDDEN, 429: THROTTLED}
+    return extend_schema_view(
+        list=extend_schema(
+            summary=f"List {plural}",
+            parameters=[format_parameter(["json", *exports])],
+            responses=list_responses,
+        ),
+        retrieve=extend_schema(
+            summary=f"Get one {noun}",
+            parameters=[lookup],
+            responses={200: detail_serializer, 304: NOT_MODIFIED, 404: NOT_FOUND, 429: THROTTLED},
+        ),
+        create=extend_schema(summary=f"Create a {noun}", responses={201: detail_serializer, **write_errors}),
+        update=extend_schema(
+            summary=f"Replace a {noun}",
+            parameters=[lookup],
+            responses={200: detail_serializer, **write_errors, 404: NOT_FOUND, 409: CONFLICT},
+        ),
+        partial_update=extend_schema(
+            summary=f"Change some fields of a {noun}",
+            parameters=[lookup],
+            responses={200: detail_serializer, **write_errors, 404: NOT_FOUND, 409: CONFLICT},
+        ),
+        destroy=extend_schema(
+            summary=f"Delete a {noun}",
+            parameters=[lookup],
+            responses={
+                204: OpenApiResponse(None, description=str(_("Deleted."))),
+                401: NOT_AUTHENTICATED,
+                403: FORBIDDEN,
+                404: NOT_FOUND,
+                409: CONFLICT,
+                429: THROTTLED,
+            },
+        ),
+    )
+
+
+def path_key(name: str, description: str) -> OpenApiParameter:
+    return OpenApiParameter(name, OpenApiTypes.STR, OpenApiParameter.PATH, description=description)
+
+
+class RegistryAutoSchema(AutoSchema):
+    """Adds what introspection cannot know: the valid keys of the related-record filters (read from the database
+    when the schema is generated: states, services and population groups are reference data) and the text
+    filters' length limits."""
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        filterset_class = getattr(self.view, "filterset_class", None)
+        if filterset_class is None or not (self._is_list_view() or getattr(self.view, "action", "") == "facets"):
+            return parameters
+        for name, flt in filterset_class.base_filters.items():
+            description = str(flt.extra.get("help_text") or flt.label or "")
+            if isinstance(flt, ModelMultipleChoiceFilter):
+                item: dict[str, Any] = {"type": "string"}
+                keys = related_keys(flt)
+                if keys:
+                    item["enum"] = keys
+                schema = {"type": "array", "items": item}
+                parameters.append(OpenApiParameter(name, schema, explode=True, description=description))
+            elif flt.extra.get("max_length"):
+                schema = {"type": "string", "maxLength": flt.extra["max_length"]}
+                parameters.append(OpenApiParameter(name, schema, description=description))
+        return parameters
+
+    def get_auth(self) -> list[dict[str, list]]:
+        auths = super().get_auth()
+        # Reading needs no credentials (DjangoModelPermissionsOrAnonReadOnly), which OpenAPI spells as {}.
+        if self.method in SAFE_METHODS and {} not in auths:
+            auths.append({})
+        return auths
+
+    def _get_filter_parameters(self) -> list[Any]:
+        # The overrides above describe these filters; tell the django-filter extension so it need not guess.
+        filterset_class = getattr(self.view, "filterset_class", None)
+        for flt in getattr(filterset_class, "base_filters", {}).values():
+            if isinstance(flt, ModelMultipleChoiceFilter) and not has_override(flt, "field"):
+                set_override(flt, "field", OpenApiTypes.STR)
+        return super()._get_filter_parameters()
+
+
+def related_keys(flt: ModelMultipleChoiceFilter) -> list[str]:
+    """The keys a related-record filter accepts, as stored now; none without a database (bare `spectacular`)."""
+    key = flt.extra.get("to_field_name") or "pk"
+    try:
+        return [str(value) for value in flt.queryset.order_by(key).values_list(key, flat=True)]
+    except DatabaseError:
+        return []
+
+
+# --- the shared viewset ------------------------------------------------------------------------------------------
+
+
+class RegistryViewSet(viewsets.ModelViewSet):
+    pagination_class = ApiPagination
+    permission_classes = [StaffModelPermissionsOrAnonReadOnly]
+    filter_backends = [DjangoFilterBackend]
+    content_negotiation_class = FormatFirstNegotiation
+    lookup_value_regex = "[^/]+"
+    schema = RegistryAutoSchema()
+    list_serializer_class: type[serializers.Serializer] | None = None
+    export_renderer_classes: tuple[type[ExportRenderer], ...] = ()
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        if self.action == "list" and self.list_serializer_class is not None:
+            return self.list_serializer_class
+        return super().get_serializer_class()
+
+    def get_renderers(self) -> list[Any]:
+        renderers = super().get_renderers()
+        if getattr(self, "action", None) == "list":
+            renderers += [renderer() for renderer in self.export_renderer_classes]
+        return renderers
+
+    def get_export_queryset(self) -> QuerySet:
+        return self.get_queryset()
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        renderer = request.accepted_renderer
+        if isinstance(renderer, ExportRenderer):
+            return self.export(renderer, self.filter_queryset(self.get_export_queryset()))
+        return super().list(request, *args, **kwargs)
+
+    def export(self, renderer: ExportRenderer, queryset: QuerySet) -> HttpResponseBase:
+        # The whole document is only known once streamed, so the validator comes from the data instead: how many
+        # records match and when the latest changed. Weak, since the bytes are not hashed.
+        summary = queryset.order_by().aggregate(count=Count("pk", distinct=True), latest=Max("updated_at"))
+        latest = summary["latest"]
+        tag = f"{renderer.format}|{self.request.get_full_path()}|{summary['count']}|{latest and latest.isoformat()}"
+        etag = "W/" + quote_etag(hashlib.blake2b(tag.encode(), digest_size=16).hexdigest())
+        not_modified = get_conditional_response(self.request._request, etag=etag)
+        if not_modified is not None:
+            return not_modified
+        response = StreamingHttpResponse(
+            _encoded(renderer.stream(queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)), renderer.charset),
+            content_type=f"{renderer.media_type}; charset={renderer.charset}",
+        )
+        response["Content-Disposition"] = renderer.content_disposition()
+        response["ETag"] = etag
+        if latest is not None:
+            response["Last-Modified"] = http_date(latest.timestamp())
+        patch_vary_headers(response, ["Accept"])
+        return response
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        self.last_modified = getattr(instance, "updated_at", None)
+        return Response(self.get_serializer(instance).data)
+
+    def perform_create(self, serializer: serializers.Serializer) -> None:
+        self._save(serializer)
+
+    def perform_update(self, serializer: serializers.Serializer) -> None:
+        self._save(serializer)
+
+    def _save(self, serializer: serializers.Serializer) -> None:
+        # Validation checks every constraint first; this only catches a concurrent write slipping in between.
+        try:
+            with transaction.atomic():
+                serializer.save()
+        except IntegrityError as exc:
+            raise Conflict(_("Another record with the same key was saved meanwhile; reload and retry.")) from exc
+
+    def perform_destroy(self, instance: Model) -> None:
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except (ProtectedError, RestrictedError) as exc:
+            blockers = sorted({obj._meta.verbose_name_plural for obj in exc.protected_objects}, key=str)
+            raise Conflict(
+                _("Cannot delete: %(related)s still refer to it.") % {"related": ", ".join(map(str, blockers))}
+            ) from exc
+
+    def handle_exception(self, exc: Exception) -> Response:
+        response = super().handle_exception(exc)
+        # Errors are JSON whatever format was asked for: a CSV or XML error body would only confuse a client.
+        if isinstance(getattr(self.request, "accepted_renderer", None), ExportRenderer):
+            self.request.accepted_renderer = JSONRenderer()
+            self.request.accepted_media_type = JSONRenderer.media_type
+        return response
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method not in ("GET", "HEAD") or response.status_code != 200 or not isinstance(response, Response):
+            return response
+        response.render()
+        etag = quote_etag(hashlib.blake2b(response.content, digest_size=16).hexdigest())
+        response["ETag"] = etag
+        last_modified = getattr(self, "last_modified", None)
+        if last_modified is not None:
+            response["Last-Modified"] = http_date(last_modified.timestamp())
+        timestamp = last_modified.timestamp() if last_modified is not None else None
+        return get_conditional_response(request._request, etag=etag, last_modified=timestamp, response=response)
+
+
+def _encoded(pieces: Iterator[str], charset: str) -> Iterator[bytes]:
+    # Small pieces (one CSV line each) are gathered so the server writes fewer, larger chunks.
+    buffer: list[str] = []
+    size = 0
+    for piece in pieces:
+        buffer.append(piece)
+        size += len(piece)
+        if size >= 32_768:
+            yield "".join(buffer).encode(charset)
+            buffer, size = [], 0
+    if buffer:
+        yield "".join(buffer).encode(charset)
+
+
+FACETS_SCHEMA = extend_schema(
+    summary="Count matching records per state and border region",
+    description=str(
+        _("Takes the same filters as the list; counts the matching records per state and per border region.")
+    ),
+    filters=True,
+    responses={200: FacetsSerializer, 304: NOT_MODIFIED, 400: VALIDATION_ERROR, 429: THROTTLED},
+)
+
+
+class FacetsMixin:
+    """`facets/`: how many records match the current filter, per state and per border region."""
+
+    facet_state_path = "state"
+
+    @FACETS_SCHEMA
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def facets(self, request: Request) -> Response:
+        matching_ids = self.filter_queryset(self.get_queryset()).order_by().values("pk")
+        model = self.get_queryset().model
+        matching = model.objects.filter(pk__in=matching_ids)
+        path = self.facet_state_path
+        per_state = (
+            matching.filter(**{f"{path}__isnull": False})
+            .values(f"{path}__iso_code", f"{path}__name", f"{path}__region")
+            .annotate(count=Count("pk", distinct=True))
+            .order_by(f"{path}__name")
+        )
+        per_region = dict(
+            matching.filter(**{f"{path}__isnull": False})
+            .values_list(f"{path}__region")
+            .annotate(count=Count("pk", distinct=True))
+            .order_by()
+        )
+        data = {
+            "count": matching.count(),
+            "states": [
+                {
+                    "iso_code": row[f"{path}__iso_code"],
+                    "name": row[f"{path}__name"],
+                    "region": row[f"{path}__region"],
+                    "count": row["count"],
+                }
+                for row in per_state
+            ],
+            "regions": [
+                {"region": value, "label": str(label), "count": per_region.get(value, 0)}
+                for value, label in BorderRegion.choices
+            ],
+        }
+        return Response(FacetsSerializer(data).data)
+
+
+@extend_schema_serializer(many=False)
+class FeatureCollectionSerializer(serializers.Serializer):
+    """For the schema only: the GeoJSON export is written by ShelterGeoJSONRenderer."""
+
+    type = serializers.ChoiceField(choices=["FeatureCollection"])
+    features = serializers.ListField(child=serializers.DictField())
+
+
+# --- the registry's resources ------------------------------------------------------------------------------------
+
+
+@document(
+    noun="state",
+    plural="states",
+    lookup=path_key("iso_code", str(_("ISO 3166-2 code, e.g. MX-CHP."))),
+    list_serializer=StateSerializer,
+    serializer=StateSerializer,
+)
+class StateViewSet(RegistryViewSet):
+    """Mexico's 32 states with their border region and how many shelters and agreements each has."""
+
+    queryset = State.objects.with_counts().order_by("name")
+    serializer_class = StateSerializer
+    filterset_class = StateFilter
+    lookup_field = "iso_code"
+
+
+@document(
+    noun="shelter",
+    plural="shelters",
+    lookup=path_key("slug", str(_("The shelter's slug."))),
+    list_serializer=ShelterListSerializer,
+    serializer=ShelterSerializer,
+    exports={
+        "csv": ("text/csv", CSV_RESPONSE),
+        "geojson": (
+            "application/geo+json",
+            OpenApiResponse(
+                FeatureCollectionSerializer,
+                description=str(_("RFC 7946 FeatureCollection; geometry is null for shelters without coordinates.")),
+            ),
+        ),
+    },
+)
+class ShelterViewSet(FacetsMixin, RegistryViewSet):
+    """Shelters for people on the move, with their services, populations served and agreements."""
+
+    serializer_class = ShelterSerializer
+    list_serializer_class = ShelterListSerializer
+    filterset_class = ShelterFilter
+    lookup_field = "slug"
+    export_renderer_classes = (ShelterCSVRenderer, ShelterGeoJSONRenderer)
+
+    def get_queryset(self) -> QuerySet:
+        if self.action in ("list", "facets"):
+            return Shelter.objects.for_list()
+        return Shelter.objects.for_detail()
+
+
+@document(
+    noun="donor",
+    plural="donors",
+    lookup=path_key("acronym", str(_("The donor's acronym, e.g. PRM."))),
+    list_serializer=DonorSerializer,
+    serializer=DonorSerializer,
+    detail_serializer=DonorDetailSerializer,
+)
+class DonorViewSet(RegistryViewSet):
+    """Donors funding the agreements."""
+
+    serializer_class = DonorDetailSerializer
+    list_serializer_class = DonorSerializer
+    filterset_class = DonorFilter
+    lookup_field = "acronym"
+
+    def get_queryset(self) -> QuerySet:
+        if self.action == "list":
+            return Donor.objects.all()
+        return Donor.objects.prefetch_related(
+            Prefetch("agreements", queryset=CooperationAgreement.objects.select_related("donor", "project"))
+        )
+
+
+@document(
+    noun="cooperation agreement",
+    plural="cooperation agreements",
+    lookup=path_key("reference", str(_("The agreement's reference, e.g. PRM-2-albergue-hermanos-en-el-camino."))),
+    list_serializer=AgreementSerializer,
+    serializer=AgreementSerializer,
+    exports={"csv": ("text/csv", CSV_RESPONSE)},
+)
+class AgreementViewSet(FacetsMixin, RegistryViewSet):
+    """Cooperation agreements bringing a donor's support to a shelter, with their support items."""
+
+    serializer_class = AgreementSerializer
+    filterset_class = AgreementFilter
+    lookup_field = "reference"
+    facet_state_path = "shelter__state"
+    export_renderer_classes = (AgreementCSVRenderer,)
+
+    def get_queryset(self) -> QuerySet:
+        return CooperationAgreement.objects.for_list()
+
+
+class StaffAuthTokenView(ObtainAuthToken):
+    """Trade a staff account's username and password for its API token (for integrations; send it as
+    `Authorization: Token <key>`). Accounts without staff status get none: they could not write anyway."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonRateThrottle]
+
+    @extend_schema(
+        summary="Obtain the API token of a staff account",
+        request=AuthTokenSerializer,
+        responses={
+            200: inline_serializer("AuthTokenResponse", {"token": serializers.CharField()}),
+            400: VALIDATION_ERROR,
+            403: OpenApiResponse(ErrorSerializer, description=str(_("Too many failed logins; try again later."))),
+            429: THROTTLED,
+        },
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        if not user.is_staff:
+            raise ValidationError({"non_field_errors": [_("Only staff accounts receive API tokens.")]})
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})

@@ -1,0 +1,404 @@
+"""API representations of states, shelters, donors and cooperation agreements.
+
+Field lists are explicit. Related records are referenced by their natural keys (ISO code, slug, acronym, code), the
+same keys the filters and the detail URLs use, so a client can feed one response into the next request. Validation
+repeats the database constraints so a bad write answers 400 with field errors instead of failing in the database.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
+
+from projects.models import Project
+from registry.models import (
+    AgreementStatus,
+    CooperationAgreement,
+    Donor,
+    PopulationGroup,
+    Service,
+    Shelter,
+    State,
+    SupportItem,
+)
+
+# Upper bounds for counts a client may send: far above any real shelter, far below database integer limits.
+MAX_COUNT = 1_000_000
+
+
+@extend_schema_field(
+    {"type": "string", "format": "decimal", "pattern": r"^\d{1,12}(\.\d{1,2})?$", "example": "1500.00"}
+)
+class MoneyField(serializers.DecimalField):
+    """A non-negative amount in USD with cents, written and read as a string ("1500.00")."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal("0"))
+        super().__init__(**kwargs)
+
+
+@extend_schema_field({"type": "string", "format": "decimal", "pattern": r"^\d{1,10}(\.\d{1,2})?$", "example": "250.00"})
+class QuantityField(MoneyField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 12)
+        super().__init__(**kwargs)
+
+
+class CoordinateField(serializers.FloatField):
+    """Degrees as a JSON number; stored with the model's six decimal places (about 10 cm)."""
+
+    def to_internal_value(self, data: Any) -> Decimal:
+        value = super().to_internal_value(data)
+        return Decimal(repr(value)).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+
+
+class ApiLinkField(serializers.HyperlinkedIdentityField):
+    """The record's own API URL."""
+
+    def __init__(self, view_name: str, lookup_field: str, **kwargs: Any) -> None:
+        super().__init__(view_name=f"api:{view_name}", lookup_field=lookup_field, **kwargs)
+
+
+class StateSerializer(serializers.ModelSerializer):
+    url = ApiLinkField("state-detail", "iso_code")
+    region_label = serializers.CharField(source="get_region_display", read_only=True)
+    shelter_count = serializers.IntegerField(read_only=True, help_text=_("Shelters in the state."))
+    agreement_count = serializers.IntegerField(read_only=True, help_text=_("Agreements with shelters in the state."))
+
+    class Meta:
+        model = State
+        fields = [
+            "url",
+            "iso_code",
+            "inegi_code",
+            "name",
+            "slug",
+            "region",
+            "region_label",
+            "borders_country",
+            "shelter_count",
+            "agreement_count",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {
+            "iso_code": {"help_text": _("ISO 3166-2 code, e.g. MX-CHP.")},
+            "inegi_code": {"help_text": _("01 to 32, as text.")},
+        }
+
+    def validate_iso_code(self, value: str) -> str:
+        if not value.startswith("MX-") or len(value) < 5:
+            raise serializers.ValidationError(_("A Mexican ISO 3166-2 code starts with MX-, e.g. MX-CHP."))
+        return value
+
+    def validate_inegi_code(self, value: str) -> str:
+        if not (value.isascii() and value.isdigit() and len(value) == 2):
+            raise serializers.ValidationError(_("Two digits, 01 to 32."))
+        return value
+
+
+class StateKeyField(serializers.SlugRelatedField):
+    """A state by its ISO 3166-2 code."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("slug_field", "iso_code")
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", State.objects.all())
+        super().__init__(**kwargs)
+
+
+class ShelterListSerializer(serializers.ModelSerializer):
+    """The compact row of the list: what a map or a table needs, nothing fetched per row."""
+
+    url = ApiLinkField("shelter-detail", "slug")
+    state = StateKeyField(help_text=_("ISO 3166-2 code of the state, e.g. MX-CHP."))
+    state_name = serializers.CharField(source="state.name", read_only=True)
+    region = serializers.CharField(source="state.region", read_only=True, help_text=_("Border region of the state."))
+    latitude = CoordinateField(min_value=-90, max_value=90, allow_null=True, required=False)
+    longitude = CoordinateField(min_value=-180, max_value=180, allow_null=True, required=False)
+    services = serializers.SlugRelatedField(
+        many=True, slug_field="code", queryset=Service.objects.all(), required=False, help_text=_("Service codes.")
+    )
+    populations = serializers.SlugRelatedField(
+        many=True,
+        slug_field="code",
+        queryset=PopulationGroup.objects.all(),
+        required=False,
+        help_text=_("Codes of the population groups served."),
+    )
+
+    class Meta:
+        model = Shelter
+        fields = [
+            "url",
+            "slug",
+            "name",
+            "state",
+            "state_name",
+            "region",
+            "municipality",
+            "address",
+            "latitude",
+            "longitude",
+            "operator_type",
+            "status",
+            "services",
+            "populations",
+            "capacity",
+            "average_daily_arrivals",
+            "peak_daily_arrivals",
+            "last_verified",
+            "version",
+            "updated_at",
+        ]
+        read_only_fields = ["version", "updated_at"]
+
+
+class AgreementSummarySerializer(serializers.ModelSerializer):
+    url = ApiLinkField("agreement-detail", "reference")
+    donor = serializers.CharField(source="donor.acronym", read_only=True)
+    project = serializers.CharField(source="project.prima_id", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = CooperationAgreement
+        fields = ["url", "reference", "donor", "project", "programme_phase", "programme_year", "status"]
+        read_only_fields = fields
+
+
+class ShelterSerializer(ShelterListSerializer):
+    """The whole record; also what staff integrations write."""
+
+    slug = serializers.SlugField(
+        max_length=200,
+        required=False,
+        validators=[UniqueValidator(queryset=Shelter.objects.all())],
+        help_text=_("Derived from the name when left out on creation."),
+    )
+    capacity = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, allow_null=True, required=False)
+    average_daily_arrivals = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, allow_null=True, required=False)
+    peak_daily_arrivals = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, allow_null=True, required=False)
+    agreements = AgreementSummarySerializer(many=True, read_only=True)
+
+    class Meta(ShelterListSerializer.Meta):
+        fields = [
+            *ShelterListSerializer.Meta.fields[:-2],
+            "opening_hours",
+            "languages",
+            "eligibility_notes",
+            "accessibility_notes",
+            "phone",
+            "email",
+            "website",
+            "agreements",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["version", "created_at", "updated_at"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        errors: dict[str, str] = {}
+        merged = {**self._current_values(), **attrs}
+        latitude, longitude = merged.get("latitude"), merged.get("longitude")
+        if (latitude is None) != (longitude is None):
+            missing = "longitude" if longitude is None else "latitude"
+            errors[missing] = _("Give latitude and longitude together, or neither.")
+        average, peak = merged.get("average_daily_arrivals"), merged.get("peak_daily_arrivals")
+        if average is not None and peak is not None and peak < average:
+            errors["peak_daily_arrivals"] = _("The peak cannot be below the average daily arrivals.")
+        if self.instance is None and not attrs.get("slug"):
+            attrs["slug"] = slugify(attrs.get("name", ""))[:200]
+            if not attrs["slug"]:
+                errors["slug"] = _("Give a slug: none can be derived from this name.")
+            elif Shelter.objects.filter(slug=attrs["slug"]).exists():
+                errors["slug"] = _("A shelter with the slug %(slug)s exists; give another slug.") % attrs
+        name, state = merged.get("name"), merged.get("state")
+        if name and state:
+            clash = Shelter.objects.filter(name=name, state=state)
+            if self.instance is not None:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                errors["name"] = _("A shelter with this name exists in this state.")
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+    def _current_values(self) -> dict[str, Any]:
+        if self.instance is None:
+            return {}
+        fields = ("latitude", "longitude", "average_daily_arrivals", "peak_daily_arrivals", "name", "state")
+        return {field: getattr(self.instance, field) for field in fields}
+
+    def update(self, instance: Shelter, validated_data: dict[str, Any]) -> Shelter:
+        instance.version += 1
+        return super().update(instance, validated_data)
+
+
+class DonorSerializer(serializers.ModelSerializer):
+    url = ApiLinkField("donor-detail", "acronym")
+    country = serializers.RegexField(
+        r"^[A-Z]{2}$",
+        required=False,
+        allow_blank=True,
+        max_length=2,
+        help_text=_("ISO 3166-1 alpha-2 code in capitals, e.g. US."),
+    )
+
+    class Meta:
+        model = Donor
+        fields = ["url", "acronym", "name", "country", "website", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class DonorDetailSerializer(DonorSerializer):
+    agreements = AgreementSummarySerializer(many=True, read_only=True)
+
+    class Meta(DonorSerializer.Meta):
+        fields = [*DonorSerializer.Meta.fields, "agreements"]
+
+
+class SupportItemSerializer(serializers.ModelSerializer):
+    quantity = QuantityField(allow_null=True, required=False)
+    value_usd = MoneyField(allow_null=True, required=False)
+
+    class Meta:
+        model = SupportItem
+        fields = ["category", "description", "quantity", "unit", "value_usd"]
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    url = ApiLinkField("agreement-detail", "reference")
+    shelter = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Shelter.objects.all(), help_text=_("Slug of the shelter.")
+    )
+    shelter_name = serializers.CharField(source="shelter.name", read_only=True)
+    state = serializers.CharField(source="shelter.state.iso_code", read_only=True)
+    state_name = serializers.CharField(source="shelter.state.name", read_only=True)
+    region = serializers.CharField(source="shelter.state.region", read_only=True)
+    donor = serializers.SlugRelatedField(
+        slug_field="acronym", queryset=Donor.objects.all(), help_text=_("Acronym of the donor, e.g. PRM.")
+    )
+    donor_name = serializers.CharField(source="donor.name", read_only=True)
+    project = serializers.SlugRelatedField(
+        slug_field="prima_id",
+        queryset=Project.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text=_("Prima ID of the project the agreement belongs to, if any."),
+    )
+    programme_phase = serializers.IntegerField(min_value=1, max_value=1000, required=False)
+    programme_year = serializers.IntegerField(min_value=1990, max_value=2100, allow_null=True, required=False)
+    items = SupportItemSerializer(
+        many=True, required=False, help_text=_("Support items; on update, the list given replaces the current one.")
+    )
+    total_value_usd = serializers.SerializerMethodField(help_text=_("Sum of the items' values in USD."))
+
+    class Meta:
+        model = CooperationAgreement
+        fields = [
+            "url",
+            "reference",
+            "shelter",
+            "shelter_name",
+            "state",
+            "state_name",
+            "region",
+            "donor",
+            "donor_name",
+            "project",
+            "implementing_office",
+            "signed_on",
+            "programme_phase",
+            "programme_year",
+            "status",
+            "items",
+            "total_value_usd",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["version", "created_at", "updated_at"]
+        extra_kwargs = {"status": {"default": AgreementStatus.SIGNED}}
+        # The shelter/donor/phase uniqueness is checked in validate(), with a message naming the clash.
+        validators: list = []
+
+    @extend_schema_field(
+        {"type": "string", "format": "decimal", "nullable": True, "pattern": r"^\d+\.\d{2}$", "readOnly": True}
+    )
+    def get_total_value_usd(self, agreement: CooperationAgreement) -> str | None:
+        values = [item.value_usd for item in agreement.items.all() if item.value_usd is not None]
+        return f"{sum(values, Decimal('0')):.2f}" if values else None
+
+    def validate_items(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        seen: set[tuple[str, str]] = set()
+        for item in items:
+            key = (item["category"], item["description"])
+            if key in seen:
+                raise serializers.ValidationError(
+                    _("Each item must differ by category or description: %(category)s / %(description)s repeats.")
+                    % item
+                )
+            seen.add(key)
+        return items
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        instance = self.instance
+        shelter = attrs.get("shelter", getattr(instance, "shelter", None))
+        donor = attrs.get("donor", getattr(instance, "donor", None))
+        phase = attrs.get("programme_phase", getattr(instance, "programme_phase", 1))
+        clash = CooperationAgreement.objects.filter(shelter=shelter, donor=donor, programme_phase=phase)
+        if instance is not None:
+            clash = clash.exclude(pk=instance.pk)
+        if shelter is not None and donor is not None and clash.exists():
+            raise serializers.ValidationError(
+                {"programme_phase": _("This shelter already has an agreement with this donor in this phase.")}
+            )
+        return attrs
+
+    @transaction.atomic
+    def create(self, validated_data: dict[str, Any]) -> CooperationAgreement:
+        items = validated_data.pop("items", [])
+        agreement = super().create(validated_data)
+        SupportItem.objects.bulk_create(SupportItem(agreement=agreement, **item) for item in items)
+        return agreement
+
+    @transaction.atomic
+    def update(self, instance: CooperationAgreement, validated_data: dict[str, Any]) -> CooperationAgreement:
+        items = validated_data.pop("items", None)
+        instance.version += 1
+        agreement = super().update(instance, validated_data)
+        if items is not None:
+            agreement.items.all().delete()
+            SupportItem.objects.bulk_create(SupportItem(agreement=agreement, **item) for item in items)
+        # The prefetched items are stale now; the response must show the new ones.
+        getattr(agreement, "_prefetched_objects_cache", {}).pop("items", None)
+        return agreement
+
+
+class StateFacetSerializer(serializers.Serializer):
+    iso_code = serializers.CharField()
+    name = serializers.CharField()
+    region = serializers.ChoiceField(choices=State._meta.get_field("region").choices)
+    count = serializers.IntegerField()
+
+
+class RegionFacetSerializer(serializers.Serializer):
+    region = serializers.ChoiceField(choices=State._meta.get_field("region").choices)
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class FacetsSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text=_("Records matching the filter."))
+    states = StateFacetSerializer(many=True, help_text=_("Matching records per state (states with none left out)."))
+    regions = RegionFacetSerializer(many=True, help_text=_("Matching records per border region."))
