@@ -51,9 +51,21 @@ def schedule_bump() -> None:
         return
     # One bump per transaction, however many rows it writes (loaddata, imports). A savepoint rollback drops
     # its callbacks from this list, so a bump is never lost.
-    if any(entry[1] is bump_data_version for entry in getattr(connection, "run_on_commit", [])):
-        return
-    transaction.on_commit(bump_data_version)
+    for entry in getattr(connection, "run_on_commit", []):
+        if isinstance(entry[1], _BumpOnCommit) and entry[1].pending:
+            return
+    transaction.on_commit(_BumpOnCommit())
+
+
+class _BumpOnCommit:
+    """An on-commit bump that knows whether it has run yet."""
+
+    def __init__(self) -> None:
+        self.pending = True
+
+    def __call__(self) -> None:
+        self.pending = False
+        bump_data_version()
 
 
 def _is_watched(sender: Any) -> bool:

@@ -28,6 +28,8 @@ ANON_CACHE_SECONDS: int = env.int("ANON_CACHE_SECONDS", default=0 if DEBUG else 
 IATI_REPORTING_ORG: str = env.str("IATI_REPORTING_ORG", default="XM-DAC-47066")
 IATI_REPORTING_ORG_NAME: str = env.str("IATI_REPORTING_ORG_NAME", default="International Organization for Migration")
 LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO")
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: clients connect directly).
+NUM_PROXIES: int = env.int("NUM_PROXIES", default=0)
 # ----------------------------------------------------------------------------------------------------------
 
 if not SECRET_KEY:
@@ -173,6 +175,8 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Behind a proxy every REMOTE_ADDR is the proxy's: lock on the client's own address instead (NUM_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
 
 # --- Django REST framework ---
 REST_FRAMEWORK = {
@@ -195,6 +199,7 @@ REST_FRAMEWORK = {
         "user": env.str("API_USER_RATE", default="1200/min"),
     },
 }
+REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES  # throttle per client, not per proxy
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Migrant-shelter support registry API",
