@@ -12,7 +12,7 @@ from rest_framework.validators import UniqueValidator
 from news.models import Article
 from projects.models import Project
 from registry.models import Shelter
-from registry.serializers import ApiLinkField, StateKeyField
+from registry.serializers import ApiLinkField, StateKeyField, VersionedUpdateMixin
 
 
 class ArticleListSerializer(serializers.ModelSerializer):
@@ -25,7 +25,7 @@ class ArticleListSerializer(serializers.ModelSerializer):
         read_only_fields = ["version", "updated_at"]
 
 
-class ArticleSerializer(ArticleListSerializer):
+class ArticleSerializer(VersionedUpdateMixin, ArticleListSerializer):
     """The whole article; also what staff integrations write."""
 
     slug = serializers.SlugField(
@@ -72,7 +72,3 @@ class ArticleSerializer(ArticleListSerializer):
                     {"slug": _("An article with the slug %(slug)s exists; give another slug.") % attrs}
                 )
         return attrs
-
-    def update(self, instance: Article, validated_data: dict[str, Any]) -> Article:
-        instance.version += 1
-        return super().update(instance, validated_data)

@@ -11,7 +11,7 @@ from rest_framework.validators import UniqueValidator
 
 from projects.iati import iati_identifier
 from projects.models import Project, ProjectObjective, ThematicArea
-from registry.serializers import ApiLinkField, MoneyField, StateKeyField
+from registry.serializers import ApiLinkField, MoneyField, StateKeyField, VersionedUpdateMixin
 
 YEAR_RANGE = {"min_value": 1950, "max_value": 2100}
 
@@ -76,7 +76,7 @@ class ProjectListSerializer(serializers.ModelSerializer):
         return iati_identifier(project)
 
 
-class ProjectSerializer(ProjectListSerializer):
+class ProjectSerializer(VersionedUpdateMixin, ProjectListSerializer):
     """The whole record; also what staff integrations write."""
 
     slug = serializers.SlugField(
@@ -125,7 +125,3 @@ class ProjectSerializer(ProjectListSerializer):
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
-
-    def update(self, instance: Project, validated_data: dict[str, Any]) -> Project:
-        instance.version += 1
-        return super().update(instance, validated_data)

@@ -46,6 +46,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
+from registry.admin_mixins import StaleEditError
 from registry.filters import AgreementFilter, DonorFilter, ShelterFilter, StateFilter
 from registry.models import BorderRegion, CooperationAgreement, Donor, Shelter, State
 from registry.renderers import AgreementCSVRenderer, ExportRenderer, ShelterCSVRenderer, ShelterGeoJSONRenderer
@@ -373,6 +374,10 @@ class RegistryViewSet(viewsets.ModelViewSet):
                 serializer.save()
         except IntegrityError as exc:
             raise Conflict(_("Another record with the same key was saved meanwhile; reload and retry.")) from exc
+        except StaleEditError as exc:
+            raise Conflict(
+                _("Someone else changed this record meanwhile; reload it and apply your change again.")
+            ) from exc
 
     def perform_destroy(self, instance: Model) -> None:
         try:

@@ -18,6 +18,7 @@ from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
 from projects.models import Project
+from registry.admin_mixins import claim_next_version
 from registry.models import (
     AgreementStatus,
     CooperationAgreement,
@@ -66,6 +67,16 @@ class ApiLinkField(serializers.HyperlinkedIdentityField):
 
     def __init__(self, view_name: str, lookup_field: str, **kwargs: Any) -> None:
         super().__init__(view_name=f"api:{view_name}", lookup_field=lookup_field, **kwargs)
+
+
+class VersionedUpdateMixin:
+    """An update claims the record's next `version` with a conditional UPDATE, as the admin does, so of two writes
+    racing on one record only the first wins; the other fails with StaleEditError (answered 409)."""
+
+    def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
+        with transaction.atomic():
+            claim_next_version(instance, instance.version)
+            return super().update(instance, validated_data)  # type: ignore[misc]
 
 
 class StateSerializer(serializers.ModelSerializer):
@@ -175,7 +186,7 @@ class AgreementSummarySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ShelterSerializer(ShelterListSerializer):
+class ShelterSerializer(VersionedUpdateMixin, ShelterListSerializer):
     """The whole record; also what staff integrations write."""
 
     slug = serializers.SlugField(
@@ -239,10 +250,6 @@ class ShelterSerializer(ShelterListSerializer):
         fields = ("latitude", "longitude", "average_daily_arrivals", "peak_daily_arrivals", "name", "state")
         return {field: getattr(self.instance, field) for field in fields}
 
-    def update(self, instance: Shelter, validated_data: dict[str, Any]) -> Shelter:
-        instance.version += 1
-        return super().update(instance, validated_data)
-
 
 class DonorSerializer(serializers.ModelSerializer):
     url = ApiLinkField("donor-detail", "acronym")
@@ -276,7 +283,7 @@ class SupportItemSerializer(serializers.ModelSerializer):
         fields = ["category", "description", "quantity", "unit", "value_usd"]
 
 
-class AgreementSerializer(serializers.ModelSerializer):
+class AgreementSerializer(VersionedUpdateMixin, serializers.ModelSerializer):
     url = ApiLinkField("agreement-detail", "reference")
     shelter = serializers.SlugRelatedField(
         slug_field="slug", queryset=Shelter.objects.all(), help_text=_("Slug of the shelter.")
@@ -375,7 +382,6 @@ class AgreementSerializer(serializers.ModelSerializer):
     @transaction.atomic
     def update(self, instance: CooperationAgreement, validated_data: dict[str, Any]) -> CooperationAgreement:
         items = validated_data.pop("items", None)
-        instance.version += 1
         agreement = super().update(instance, validated_data)
         if items is not None:
             agreement.items.all().delete()
