@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import NoReverseMatch
 from django.utils import formats as date_formats
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -136,6 +137,12 @@ class VersionedModelForm(forms.ModelForm):
         if self.instance.pk is not None:
             # The stored version, not the instance's: a history "revert" form is built from an old record.
             self.fields[VERSION_FIELD].initial = stored_version(type(self.instance), self.instance.pk)
+
+    @cached_property
+    def changed_data(self) -> list[str]:
+        # The hidden version differs from the stored one exactly when the form is stale; that is no edit, and an
+        # untouched inline row must stay untouched (formsets save only the rows that have changed).
+        return [name for name in super().changed_data if name != VERSION_FIELD]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -294,6 +301,12 @@ class StrictImportExportMixin(ImportMixin, ExportActionMixin):
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)  # type: ignore[attr-defined]
+
+    def get_valid_export_item_pks(self, request: HttpRequest) -> Any:
+        # The library still calls this (deprecated, warning) hook when exporting a selection, and by default lists
+        # every primary key of the table; answer with the selected rows the user may see instead.
+        selected = [pk for pk in request.POST.getlist("export_items") if pk.isdigit()]
+        return self.get_queryset(request).filter(pk__in=selected).values_list("pk", flat=True)  # type: ignore[attr-defined]
 
     def process_result(self, result: Any, request: HttpRequest) -> HttpResponse:
         if result.has_errors() or result.has_validation_errors():

@@ -80,11 +80,23 @@ class RegistryResource(resources.ModelResource):
     export_select_related: tuple[str, ...] = ()
     export_prefetch_related: tuple[str, ...] = ()
 
+    # Text columns left empty (an empty spreadsheet cell reads as None) import as "", like the admin's forms.
+    WIDGETS_MAP = {**resources.ModelResource.WIDGETS_MAP, "TextField": widgets.CharWidget}
+
     class Meta:
         # Inherited by every subclass's Meta (django-import-export merges the options of base resources).
         clean_model_instances = True  # run full_clean: choices, constraints and uniqueness reject the row
         skip_unchanged = True
         report_skipped = True  # the preview lists unchanged rows too, so staff see every row accounted for
+
+    @classmethod
+    def widget_kwargs_for_field(cls, field_name: str, django_field: models.Field) -> dict[str, Any]:
+        kwargs = super().widget_kwargs_for_field(field_name, django_field)
+        if isinstance(django_field, models.IntegerField | models.DecimalField | models.FloatField):
+            # Locale-free numbers in CSV ("1500.50", never the Spanish "1500,50"), so a file means the same to
+            # every reader and imports back unchanged.
+            kwargs.setdefault("coerce_to_string", False)
+        return kwargs
 
     def import_data(self, dataset: Any, **kwargs: Any) -> Any:
         # The library keeps the valid rows of a partly invalid file unless told otherwise; staff get all or nothing.

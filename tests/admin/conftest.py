@@ -3,15 +3,28 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
+from django.utils import translation
 
 from registry.roles import EDITORS, VIEWERS
 from tests.factories import UserFactory
 
 
 def client_for(user) -> Client:
-    client = Client()
+    # The admin follows the browser's language (Spanish by default); these tests read its English messages.
+    client = Client(headers={"Accept-Language": "en"})
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def staff_client(staff_user) -> Client:
+    return client_for(staff_user)
 
 
 @pytest.fixture
