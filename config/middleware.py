@@ -12,7 +12,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.cache import get_conditional_response
 from django.utils.functional import SimpleLazyObject, empty
+from django.utils.http import parse_http_date_safe
 
 from config.cache import data_version
 
@@ -149,10 +151,11 @@ def _is_cacheable(request: HttpRequest, response: HttpResponseBase) -> bool:
     vary = {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
     if vary - KEYED_VARY or "*" in vary:
         return False
-    # A page that read the session or issued a CSRF token is someone's own page: the outer middleware adds
-    # Vary: Cookie or a Set-Cookie to it after this point, so check the causes here.
+    # A page that wrote to the session or issued a CSRF token is someone's own page: the outer middleware adds
+    # the Set-Cookie after this point, so check the causes here. Merely reading the session (DRF's session
+    # authentication does, for every request) is harmless: a visitor without a session cookie has an empty one.
     session = getattr(request, "session", None)
-    if session is not None and session.accessed:
+    if session is not None and session.modified:
         return False
     return not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
 
@@ -168,14 +171,16 @@ def _freeze(request: HttpRequest, response: HttpResponseBase) -> dict[str, Any]:
     }
 
 
-def _replay(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
+def _replay(request: HttpRequest, entry: dict[str, Any]) -> HttpResponseBase:
     content: bytes = entry["content"]
     if entry["nonce"] and hasattr(request, "csp_nonce"):
         content = content.replace(entry["nonce"].encode(), str(request.csp_nonce).encode())
     response = HttpResponse(content, status=entry["status"], headers=entry["headers"])
     for name, value in entry["csp"].items():
         setattr(response, name, value)
-    return response
+    # A client revalidating its copy (If-None-Match / If-Modified-Since) gets the 304 the view would have sent.
+    last_modified = parse_http_date_safe(response["Last-Modified"]) if response.has_header("Last-Modified") else None
+    return get_conditional_response(request, etag=response.get("ETag"), last_modified=last_modified, response=response)
 
 
 def client_ip(request: HttpRequest) -> str:

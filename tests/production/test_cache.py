@@ -139,6 +139,29 @@ def test_pages_that_touch_per_visitor_state_are_not_cached(client, url):
 
 
 @override_settings(ROOT_URLCONF="tests.production.urls")
+def test_reading_an_empty_session_does_not_prevent_caching(client):
+    """Checking whether the visitor is signed in (as DRF's session authentication does) reads the session."""
+    assert client.get("/reads-session/")["X-Cache"] == "miss"
+    hit = client.get("/reads-session/")
+    assert (hit["X-Cache"], hit.content) == ("hit", b"signed in: False")
+
+
+def test_api_reads_are_cached_for_anonymous_clients(api_client, django_assert_num_queries):
+    ShelterFactory(name="Albergue Belén")
+    url = reverse("api:shelter-list")
+    first = api_client.get(url, {"page_size": 50})
+    assert first["X-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = api_client.get(url, {"page_size": 50})
+    assert second["X-Cache"] == "hit"
+    assert second.json() == first.json()
+    assert second["ETag"] == first["ETag"]
+    revalidated = api_client.get(url, {"page_size": 50}, headers={"If-None-Match": first["ETag"]})
+    assert revalidated.status_code == HTTPStatus.NOT_MODIFIED
+    assert revalidated["X-Cache"] == "hit"
+
+
+@override_settings(ROOT_URLCONF="tests.production.urls")
 def test_unprefixed_urls_are_cached_per_language(client):
     assert client.get("/language/", headers={"Accept-Language": "en"}).content == b"en"
     assert client.get("/language/", headers={"Accept-Language": "es"}).content == b"es"

@@ -27,7 +27,12 @@ def with_csrf_token(request: HttpRequest) -> HttpResponse:
 
 
 def with_session(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(f"visits: {request.session.get('visits', 0)}")
+    request.session["visits"] = request.session.get("visits", 0) + 1
+    return HttpResponse(f"visits: {request.session['visits']}")
+
+
+def reads_session(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(f"signed in: {request.user.is_authenticated}")
 
 
 def language(request: HttpRequest) -> HttpResponse:
@@ -41,5 +46,6 @@ urlpatterns = [
     path("cookie/", with_cookie),
     path("csrf/", with_csrf_token),
     path("session/", with_session),
+    path("reads-session/", reads_session),
     path("language/", language),
 ]

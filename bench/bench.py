@@ -1,0 +1,591 @@
+"""Load benchmark of the production set-up: PostgreSQL, gunicorn, the real middleware, driven by wrk on loopback.
+
+Run through bench/run.sh (which checks the prerequisites). Steps:
+1. create the database if missing, migrate, fill it with `generate_demo` (timed: rows per second), collectstatic;
+2. for each cache mode (anonymous page cache off, then on): start gunicorn with the production settings, check
+   that every URL answers 200, then per URL a primer and three timed wrk runs at concurrency 16;
+3. write bench/RESULTS.md: requests/s, p50/p99 latency, errors, SQL queries per request (from the app's request
+   log), worker memory, each URL's throughput as a ratio of the baseline in the same server run, and the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import re
+import secrets
+import shlex
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/registry_bench"
+FULL_DATASET = {"shelters": 50_000, "projects": 2_000, "agreements": 30_000, "articles": 20_000}
+QUICK_DATASET = {"shelters": 2_000, "projects": 100, "agreements": 1_200, "articles": 800}
+CONCURRENCY = 16
+
+# The targets of the issue, checked against every run.
+TARGET_HTML_LIST_NO_CACHE = 0.15
+TARGET_API_LIST_NO_CACHE = 0.25
+TARGET_CACHED = 0.5
+TARGET_P99_MS = 150.0
+TARGET_RSS_MB = 120.0
+TARGET_ROWS_PER_S = 5_000.0
+
+
+@dataclass
+class Endpoint:
+    name: str
+    path: str
+    kind: str  # baseline | page | html_list | api_list | export
+
+
+@dataclass
+class Run:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    non_2xx: int
+    socket_errors: int
+
+
+@dataclass
+class Result:
+    endpoint: Endpoint
+    runs: list[Run] = field(default_factory=list)
+    queries_per_request: float | None = None
+    rss_mb: float = 0.0
+    pss_mb: float = 0.0
+
+    @property
+    def rps(self) -> float:
+        return statistics.median(run.rps for run in self.runs)
+
+    @property
+    def p50_ms(self) -> float:
+        return statistics.median(run.p50_ms for run in self.runs)
+
+    @property
+    def p99_ms(self) -> float:
+        return statistics.median(run.p99_ms for run in self.runs)
+
+    @property
+    def non_2xx(self) -> int:
+        return sum(run.non_2xx for run in self.runs)
+
+    @property
+    def socket_errors(self) -> int:
+        return sum(run.socket_errors for run in self.runs)
+
+
+def log(message: str) -> None:
+    print(f"[bench {dt.datetime.now().astimezone():%H:%M:%S}] {message}", flush=True)  # noqa: T201 - a script's progress
+
+
+# --- environment ---------------------------------------------------------------------------------------------------
+
+
+def production_env(args: argparse.Namespace, *, cache_seconds: int) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "GUNICORN_"))}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DEBUG": "0",
+            "SECRET_KEY": args.secret_key,
+            # Plain http on loopback; everything else is the production configuration.
+            "SECURE": "0",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DATABASE_URL": args.database_url,
+            "CONN_MAX_AGE": "60",
+            "CACHE_URL": args.cache_url,
+            "ANON_CACHE_SECONDS": str(cache_seconds),
+            # The throttle still counts every API request in the cache, but must not refuse the load generator.
+            "API_ANON_RATE": "100000000/min",
+            "LOG_LEVEL": "INFO",
+            "GUNICORN_BIND": f"127.0.0.1:{args.port}",
+            # The app's own request log (with the query count the report needs) is enough; no second access log.
+            "GUNICORN_ACCESS_LOG": "",
+        }
+    )
+    if args.workers:
+        env["WEB_CONCURRENCY"] = str(args.workers)
+    return env
+
+
+def manage(env: dict[str, str], *command: str, capture: bool = False) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *command], cwd=ROOT, env=env, text=True, capture_output=capture, check=False
+    )
+    if result.returncode != 0:
+        detail = (result.stderr or "")[-2000:] if capture else ""
+        raise SystemExit(f"manage.py {' '.join(command)} failed (exit {result.returncode}) {detail}")
+    return result.stdout if capture else ""
+
+
+def ensure_database(url: str) -> None:
+    import environ
+    import psycopg
+
+    config = environ.Env.db_url_config(url)
+    if "postgresql" not in config["ENGINE"]:
+        raise SystemExit(f"The benchmark runs on PostgreSQL; {url} is not a postgres:// URL")
+    conninfo = psycopg.conninfo.make_conninfo(
+        host=config.get("HOST") or "127.0.0.1",
+        port=str(config.get("PORT") or 5432),
+        user=config.get("USER") or "postgres",
+        password=config.get("PASSWORD") or None,
+        dbname="postgres",
+    )
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone():
+            log(f"creating database {config['NAME']}")
+            conn.execute(f'CREATE DATABASE "{config["NAME"]}"')
+
+
+def shell(env: dict[str, str], code: str) -> str:
+    return manage(env, "shell", "-v", "0", "-c", code, capture=True).strip()
+
+
+COUNT_CODE = """
+from django.apps import apps
+total = 0
+for label in ("registry", "projects", "news"):
+    for model in apps.get_app_config(label).get_models(include_auto_created=True):
+        total += model._default_manager.count()
+print(total)
+"""
+
+SIZE_NAMES = ("shelters", "projects", "agreements", "articles")
+SIZES_CODE = """
+from news.models import Article
+from projects.models import Project
+from registry.models import CooperationAgreement, Shelter
+print(Shelter.objects.count(), Project.objects.count(), CooperationAgreement.objects.count(), Article.objects.count())
+"""
+
+SAMPLE_CODE = """
+from django.db.models import Count
+from projects.models import Project
+from registry.models import Shelter, State
+state = State.objects.annotate(n=Count("shelters")).order_by("-n", "iso_code").first()
+shelter = Shelter.objects.annotate(n=Count("agreements")).filter(n__gt=0).order_by("-n", "slug").first()
+shelter = shelter or Shelter.objects.order_by("slug").first()
+project = Project.objects.annotate(n=Count("agreements")).order_by("-n", "slug").first()
+print(state.iso_code, state.region, shelter.slug, project.slug)
+"""
+
+
+def load_dataset(args: argparse.Namespace, env: dict[str, str]) -> dict[str, object]:
+    sizes = QUICK_DATASET if args.quick else FULL_DATASET
+    current = [int(n) for n in shell(env, SIZES_CODE).split()]
+    wanted = [sizes["shelters"], sizes["projects"], sizes["agreements"], sizes["articles"]]
+    info: dict[str, object] = {"sizes": dict(zip(SIZE_NAMES, current, strict=True))}
+    if args.keep_data:
+        log(f"using the data the database holds ({current}), as asked (--keep-data)")
+        info["generate"] = None
+        return info
+    if current == wanted and not args.reload:
+        log(f"dataset already loaded ({current}); --reload to regenerate it")
+        info["generate"] = None
+        return info
+    command = [
+        "generate_demo",
+        "--shelters", str(sizes["shelters"]),
+        "--projects", str(sizes["projects"]),
+        "--agreements", str(sizes["agreements"]),
+        "--articles", str(sizes["articles"]),
+        "--seed", "2024",
+        "--force",
+    ]  # fmt: skip
+    log("manage.py " + " ".join(command))
+    start = time.perf_counter()
+    output = manage(env, *command, capture=True)
+    elapsed = time.perf_counter() - start
+    rows = int(shell(env, COUNT_CODE))
+    info["sizes"] = dict(zip(SIZE_NAMES, map(int, shell(env, SIZES_CODE).split()), strict=True))
+    info["generate"] = {
+        "command": "manage.py " + " ".join(command),
+        "seconds": elapsed,
+        "rows": rows,
+        "rows_per_s": rows / elapsed,
+        "output": output.strip().splitlines()[-5:],
+    }
+    log(f"generate_demo: {rows:,} rows in {elapsed:.1f} s = {rows / elapsed:,.0f} rows/s (wall clock)")
+    return info
+
+
+# --- server --------------------------------------------------------------------------------------------------------
+
+
+class Server:
+    def __init__(self, env: dict[str, str], log_path: Path, port: int) -> None:
+        self.env, self.log_path, self.port = env, log_path, port
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Server:
+        self.log_file = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py", "config.wsgi"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn exited: see {self.log_path}")
+            try:
+                if urllib.request.urlopen(self.url("/healthz"), timeout=2).status == 200:
+                    return self
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.3)
+        raise SystemExit(f"gunicorn did not answer /healthz within 60 s: see {self.log_path}")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.log_file.close()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def workers(self) -> list[int]:
+        assert self.process is not None
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+    def worker_memory_mb(self) -> tuple[float, float]:
+        """The largest worker's RSS and PSS (PSS shares the pages the workers have in common out fairly)."""
+        rss, pss = [], []
+        for pid in self.workers():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+                rss.append(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024)
+                rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+                pss.append(int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.M).group(1)) / 1024)
+            except (FileNotFoundError, AttributeError, PermissionError):
+                continue
+        return (max(rss, default=0.0), max(pss, default=0.0))
+
+
+# --- load ----------------------------------------------------------------------------------------------------------
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * _UNITS[unit]
+
+
+def parse_wrk(output: str) -> Run:
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    return Run(
+        rps=rps,
+        p50_ms=p50,
+        p99_ms=p99,
+        requests=requests,
+        non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
+        socket_errors=sum(int(n) for n in sockets.groups()) if sockets else 0,
+    )
+
+
+def wrk(url: str, seconds: float) -> Run:
+    command = [
+        "wrk", "--latency", "-t", "2", "-c", str(CONCURRENCY), "-d", f"{seconds}s", "--timeout", "30s", url,
+    ]  # fmt: skip
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return parse_wrk(output)
+
+
+REQUEST_LINE = re.compile(r"logger=registry\.request method=GET path=(\S+) status=(\d+) .*? queries=(\d+) ")
+
+
+def queries_per_request(log_path: Path, offset: int, path: str) -> float | None:
+    """The mean SQL query count of `path`'s requests logged since `offset` (the app logs each request's count)."""
+    with log_path.open() as log_file:
+        log_file.seek(offset)
+        counts = [int(m.group(3)) for m in map(REQUEST_LINE.search, log_file) if m and m.group(1) == path]
+    return statistics.mean(counts) if counts else None
+
+
+def check_urls(server: Server, endpoints: list[Endpoint]) -> None:
+    for endpoint in endpoints:
+        request = urllib.request.Request(server.url(endpoint.path))
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:
+                status, length = response.status, len(response.read())
+                final = response.geturl()
+        except urllib.error.HTTPError as exc:
+            raise SystemExit(
+                f"{endpoint.name}: {endpoint.path} answered {exc.code}; every URL must answer 200"
+            ) from exc
+        if status != 200 or final != server.url(endpoint.path):
+            raise SystemExit(
+                f"{endpoint.name}: {endpoint.path} answered {status} via {final}; expected 200, no redirect"
+            )
+        log(f"  200 {endpoint.path} ({length:,} bytes)")
+
+
+def measure(server: Server, endpoints: list[Endpoint], args: argparse.Namespace) -> list[Result]:
+    results = []
+    for endpoint in endpoints:
+        result = Result(endpoint)
+        url = server.url(endpoint.path)
+        wrk(url, args.primer)  # warms connections, worker caches, PostgreSQL buffers (and fills the page cache)
+        offset = server.log_path.stat().st_size
+        for _ in range(args.runs):
+            result.runs.append(wrk(url, args.duration))
+        server.log_file.flush()
+        result.queries_per_request = queries_per_request(server.log_path, offset, endpoint.path)
+        result.rss_mb, result.pss_mb = server.worker_memory_mb()
+        log(
+            f"  {endpoint.name:<28} {result.rps:>8.1f} req/s  p50 {result.p50_ms:6.1f} ms  "
+            f"p99 {result.p99_ms:7.1f} ms  "
+            f"errors {result.non_2xx + result.socket_errors}  queries {fmt_queries(result.queries_per_request)}  "
+            f"rss {result.rss_mb:.0f} MB"
+        )
+        results.append(result)
+    return results
+
+
+# --- report --------------------------------------------------------------------------------------------------------
+
+
+def fmt_queries(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def target_for(kind: str, cached: bool) -> float | None:
+    if kind == "baseline":
+        return None
+    if cached:
+        return TARGET_CACHED
+    return {"html_list": TARGET_HTML_LIST_NO_CACHE, "api_list": TARGET_API_LIST_NO_CACHE}.get(kind)
+
+
+def table(results: list[Result], cached: bool) -> tuple[list[str], list[str]]:
+    baseline = next(r for r in results if r.endpoint.kind == "baseline").rps
+    lines = [
+        "| endpoint | URL | req/s | p50 ms | p99 ms | non-2xx | socket errors | SQL queries/req | worker RSS MB "
+        "(PSS) | ratio to baseline | target |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    misses = []
+    for r in results:
+        ratio = r.rps / baseline
+        target = target_for(r.endpoint.kind, cached)
+        verdict = "ceiling"
+        if target is not None:
+            ok = ratio >= target
+            verdict = f"≥ {target:.2f}: {'met' if ok else '**missed**'}"
+            if not ok:
+                misses.append(
+                    f"{r.endpoint.name} ({'cache on' if cached else 'cache off'}): ratio {ratio:.3f} < {target}"
+                )
+        if r.p99_ms >= TARGET_P99_MS:
+            misses.append(
+                f"{r.endpoint.name} ({'cache on' if cached else 'cache off'}): p99 {r.p99_ms:.0f} ms ≥ 150 ms"
+            )
+        if r.non_2xx or r.socket_errors:
+            misses.append(f"{r.endpoint.name}: {r.non_2xx} non-2xx, {r.socket_errors} socket errors")
+        if r.rss_mb >= TARGET_RSS_MB:
+            misses.append(f"{r.endpoint.name}: worker RSS {r.rss_mb:.0f} MB ≥ 120 MB")
+        lines.append(
+            f"| {r.endpoint.name} | `{r.endpoint.path}` | {r.rps:,.1f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.non_2xx} "
+            f"| {r.socket_errors} | {fmt_queries(r.queries_per_request)} | {r.rss_mb:.0f} ({r.pss_mb:.0f}) "
+            f"| {ratio:.3f} | {verdict} |"
+        )
+    return lines, misses
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        match = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        cpu = match.group(1).strip() if match else cpu
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kb = int(re.search(r"MemTotal:\s+(\d+)", meminfo.read_text()).group(1))
+        memory = f", {kb / 1024 / 1024:.1f} GB RAM"
+    pg = subprocess.run(
+        [PYTHON, "-c", "import psycopg; print(psycopg.__version__)"], capture_output=True, text=True
+    ).stdout.strip()
+    return f"{os.cpu_count()} cores ({cpu}){memory}, Python {platform.python_version()}, psycopg {pg}"
+
+
+def write_report(
+    args: argparse.Namespace, dataset: dict[str, object], modes: dict[str, list[Result]], workers: int, versions: str
+) -> str:
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
+    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    out = [
+        "# Load benchmark results",
+        "",
+        f"Produced by `{args.command_line}` on {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} "
+        f"(commit {commit.strip()}{' with uncommitted changes' if dirty else ''}).",
+        "",
+        f"- Machine: {machine()}; {versions}.",
+        f"- Server: gunicorn, {workers} sync workers (2 × cores + 1), `DEBUG=0`, PostgreSQL with `CONN_MAX_AGE=60`, "
+        f"cache `{args.cache_url.split('://')[0]}` (`CACHE_URL={args.cache_url}`), request log on, plain http "
+        "(`SECURE=0`) on loopback.",
+        f"- Load: wrk from a second process on loopback, {CONCURRENCY} connections, 2 threads, a {args.primer:g} s "
+        f"primer then {args.runs} runs of {args.duration:g} s per URL; the median of the runs is shown, errors are "
+        "summed over all runs. SQL queries per request are the mean over all timed requests (from the app's request "
+        "log). Worker memory is the largest worker's RSS (and PSS) after the URL's runs.",
+        f"- Dataset: {', '.join(f'{v:,} {k}' for k, v in dataset['sizes'].items())}.",
+    ]
+    generate = dataset.get("generate")
+    if generate:
+        ok = generate["rows_per_s"] >= TARGET_ROWS_PER_S
+        out.append(
+            f"- `{generate['command']}`: {generate['rows']:,} rows (all tables of the three apps, M2M and history "
+            f"included) in {generate['seconds']:.1f} s = **{generate['rows_per_s']:,.0f} rows/s** "
+            f"(target ≥ 5,000: {'met' if ok else '**missed**'})."
+        )
+    else:
+        out.append(
+            "- `generate_demo` was not re-run (the dataset was already loaded): see an earlier run for its rate."
+        )
+    all_misses = []
+    for title, results in modes.items():
+        lines, misses = table(results, cached=title.startswith("Cache on"))
+        all_misses += misses
+        out += ["", f"## {title}", "", *lines]
+    if generate is None:
+        pass
+    elif generate["rows_per_s"] < TARGET_ROWS_PER_S:
+        all_misses.append(f"generate_demo: {generate['rows_per_s']:,.0f} rows/s < 5,000")
+    out += ["", "## Targets", ""]
+    out += ["Targets: zero errors; cache off, HTML lists ≥ 0.15 and API lists ≥ 0.25 of the baseline's requests/s; "
+            "cache on, every page and API read ≥ 0.5; p99 < 150 ms; worker RSS < 120 MB; generate_demo ≥ 5,000 rows/s.",
+            ""]  # fmt: skip
+    out += [f"- Missed: {miss}" for miss in all_misses] or ["- All targets met."]
+    findings = ROOT / "bench" / "FINDINGS.md"
+    if findings.exists():
+        out += ["", findings.read_text().strip()]
+    report = "\n".join(out) + "\n"
+    args.output.write_text(report)
+    return report
+
+
+# --- main ----------------------------------------------------------------------------------------------------------
+
+
+def endpoints_for(sample: list[str]) -> list[Endpoint]:
+    state, region, shelter, project = sample
+    return [
+        Endpoint("baseline (middleware only)", "/healthz/baseline", "baseline"),
+        Endpoint("home page", "/es/", "page"),
+        Endpoint("shelters by region", f"/es/shelters/?region={region}", "html_list"),
+        Endpoint("shelters by state", f"/es/shelters/?state={state}", "html_list"),
+        Endpoint("shelter detail", f"/es/shelters/{shelter}/", "page"),
+        Endpoint("project detail", f"/es/projects/{project}/", "page"),
+        Endpoint("API shelters, page_size=50", "/api/v1/shelters/?page_size=50", "api_list"),
+        Endpoint("API projects, IATI XML", "/api/v1/projects/?format=iati", "export"),
+        Endpoint("API shelters, GeoJSON", "/api/v1/shelters/?format=geojson", "export"),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small dataset, 2 s runs: a dry run of the whole script")
+    parser.add_argument("--reload", action="store_true", help="regenerate the dataset even if it is already loaded")
+    parser.add_argument(
+        "--keep-data", action="store_true", help="benchmark the data already in the database (e.g. a restored backup)"
+    )
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
+    parser.add_argument("--cache-url", default=os.environ.get("BENCH_CACHE_URL", ""))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8105")))
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: gunicorn.conf.py's)")
+    parser.add_argument("--duration", type=float, default=0, help="seconds per timed run (default 10, quick 2)")
+    parser.add_argument("--primer", type=float, default=0, help="seconds of priming per URL (default 5, quick 1)")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", default="", help="comma-separated substrings: measure only matching endpoints")
+    parser.add_argument("--modes", default="off,on", help="anonymous cache modes to measure: off,on")
+    parser.add_argument("--output", type=Path, default=None)
+    args = parser.parse_args()
+    args.command_line = os.environ.get("BENCH_COMMAND") or "bench/run.sh " + shlex.join(sys.argv[1:])
+    args.database_url = args.database_url or (DEFAULT_DB + ("_quick" if args.quick else ""))
+    args.duration = args.duration or (2 if args.quick else 10)
+    args.primer = args.primer or (1 if args.quick else 5)
+    args.output = args.output or ROOT / "bench" / ("RESULTS-quick.md" if args.quick else "RESULTS.md")
+    args.secret_key = secrets.token_urlsafe(50)
+    if not args.cache_url:
+        redis_up = (
+            shutil.which("redis-cli")
+            and subprocess.run(["redis-cli", "-n", "15", "ping"], capture_output=True, text=True).stdout.strip()
+            == "PONG"
+        )
+        # Redis is what several workers need to share one page cache; local memory only as a fallback.
+        args.cache_url = "redis://127.0.0.1:6379/15" if redis_up else "locmemcache://bench"
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (bench/run.sh installs it with apt-get)")
+
+    setup_env = production_env(args, cache_seconds=0)
+    ensure_database(args.database_url)
+    log(f"database {args.database_url}: migrate")
+    manage(setup_env, "migrate", "--noinput", "-v", "0")
+    dataset = load_dataset(args, setup_env)
+    log("collectstatic")
+    manage(setup_env, "collectstatic", "--noinput", "-v", "0")
+    sample = shell(setup_env, SAMPLE_CODE).split()
+    endpoints = endpoints_for(sample)
+    if args.only:
+        wanted = [part.strip() for part in args.only.split(",") if part.strip()]
+        endpoints = [e for e in endpoints if e.kind == "baseline" or any(w in e.name for w in wanted)]
+    versions = shell(
+        setup_env,
+        "import django, gunicorn; from django.db import connection; connection.ensure_connection(); "
+        "print(f'Django {django.get_version()}, gunicorn {gunicorn.__version__}, PostgreSQL "
+        "{connection.pg_version // 10000}.{connection.pg_version % 10000}')",
+    )
+
+    out_dir = ROOT / "bench" / "out"
+    out_dir.mkdir(exist_ok=True)
+    modes: dict[str, list[Result]] = {}
+    workers = 0
+    for mode in [m.strip() for m in args.modes.split(",") if m.strip()]:
+        cached = mode == "on"
+        title = "Cache on (ANON_CACHE_SECONDS=300)" if cached else "Cache off (ANON_CACHE_SECONDS=0)"
+        env = production_env(args, cache_seconds=300 if cached else 0)
+        if args.cache_url.startswith("redis"):
+            subprocess.run(["redis-cli", "-n", args.cache_url.rsplit("/", 1)[-1], "flushdb"], capture_output=True)
+        log(f"{title}: starting gunicorn on port {args.port}")
+        with Server(env, out_dir / f"gunicorn-cache-{mode}.log", args.port) as server:
+            workers = len(server.workers())
+            check_urls(server, endpoints)
+            modes[title] = measure(server, endpoints, args)
+    report = write_report(args, dataset, modes, workers, versions)
+    log(f"wrote {args.output.relative_to(ROOT)}")
+    print(report)  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()
