@@ -15,7 +15,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import NoReverseMatch
@@ -339,6 +339,15 @@ class RegistryAdmin(StrictImportExportMixin, SimpleHistoryAdmin):
     list_per_page = 50
     # Counting the unfiltered table on every filtered page costs a query that grows with the table.
     show_full_result_count = False
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        # django-simple-history only hides the revert button from users who may view but not change; a posted
+        # revert form would still be saved. Refuse it.
+        if request.method == "POST" and not self.has_change_history_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     @admin.display(description=_("public page"))
     def public_page(self, obj: models.Model) -> str:
