@@ -71,9 +71,12 @@ def active_filters(context: dict[str, Any], filterset: FilterSet) -> list[dict[s
         for value in request.GET.getlist(name):
             if value == "":
                 continue
-            remaining: QueryDict = request.GET.copy()
-            remaining.setlist(name, [v for v in request.GET.getlist(name) if v != value])
-            remaining.pop("page", None)
+            # The form submits every field, so the query string is full of blanks: leave them out of the link.
+            remaining = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                kept = [v for v in values if v and not (key == name and v == value)]
+                if kept and key not in NOT_FILTERS:
+                    remaining.setlist(key, kept)
             query = remaining.urlencode()
             entries.append(
                 {
