@@ -535,7 +535,7 @@ def main() -> None:
     args.database_url = args.database_url or (DEFAULT_DB + ("_quick" if args.quick else ""))
     args.duration = args.duration or (2 if args.quick else 10)
     args.primer = args.primer or (1 if args.quick else 5)
-    args.output = args.output or ROOT / "bench" / ("RESULTS-quick.md" if args.quick else "RESULTS.md")
+    args.output = args.output or ROOT / "bench" / ("out/RESULTS-quick.md" if args.quick else "RESULTS.md")
     args.secret_key = secrets.token_urlsafe(50)
     if not args.cache_url:
         redis_up = (

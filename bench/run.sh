@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The load benchmark, end to end from a fresh clone: bench/run.sh [--quick] [bench.py options]
-#   --quick   small dataset and 2 s runs (a dry run, writes bench/RESULTS-quick.md)
+#   --quick   small dataset and 2 s runs (a dry run, writes bench/out/RESULTS-quick.md)
 #   --reload  regenerate the dataset even when the database already holds it
 # Needs PostgreSQL on 127.0.0.1:5432 (BENCH_DATABASE_URL to use another; the database is created when missing),
 # wrk (installed with apt-get when missing) and optionally Redis (BENCH_CACHE_URL; local memory otherwise).

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import override_settings
 
 from config.cache import bump_data_version
@@ -43,7 +43,16 @@ class Command(BaseCommand):
             with transaction.atomic():
                 # The dump carries every row with its primary key, reference data included, so the restore starts
                 # from empty tables: the result is the backed-up database, ids and all, not a merge.
-                call_command("flush", interactive=False, verbosity=0)
+                if connection.vendor == "postgresql":
+                    # TRUNCATE refuses tables with deferred foreign-key checks still pending in this transaction
+                    # (when the caller wrote rows before calling): run those checks now, then defer again for
+                    # loaddata, which relies on deferred checks for forward references.
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                        call_command("flush", interactive=False, verbosity=0)
+                        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+                else:
+                    call_command("flush", interactive=False, verbosity=0)
                 # The dump holds the history itself; loading must not write more of it (M2M sets would).
                 with override_settings(SIMPLE_HISTORY_ENABLED=False):
                     call_command("loaddata", str(path), verbosity=0)
