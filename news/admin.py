@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,7 @@ class ArticleAdmin(VersionedRegistryAdmin):
     resource_classes = [ArticleResource]
     change_list_template = "admin/news/article/change_list.html"
     list_display = ("title", "published_on", "state_names", "shelter_count", "project_count", "public_page")
-    list_filter = ("published_on", "states__region", "states")
+    list_filter = ("published_on", "states__region", ("states", RelatedOnlyFieldListFilter))
     search_fields = ("title", "slug", "summary", "body")
     autocomplete_fields = ("states", "shelters", "projects")
     prepopulated_fields = {"slug": ("title",)}

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
@@ -117,7 +118,14 @@ class ProjectAdmin(VersionedRegistryAdmin):
         "objective_count",
         "public_page",
     )
-    list_filter = ("status", "thematic_areas", "start_year", "project_type", "states__region", "states")
+    list_filter = (
+        "status",
+        "thematic_areas",
+        "start_year",
+        "project_type",
+        "states__region",
+        ("states", RelatedOnlyFieldListFilter),
+    )
     search_fields = ("title", "slug", "prima_id", "projects_id", "project_type", "summary")
     autocomplete_fields = ("thematic_areas", "states")
     prepopulated_fields = {"slug": ("title",)}

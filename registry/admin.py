@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib.admin import RelatedOnlyFieldListFilter, helpers
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -30,6 +30,10 @@ from registry.resources import (
     StateResource,
     SupportItemResource,
 )
+
+admin.site.site_header = _("Migrant-shelter registry: staff")
+admin.site.site_title = _("Registry staff")
+admin.site.index_title = _("Registry records")
 
 STAMPS = ("created_at", "updated_at")
 VERSIONED_STAMPS = ("created_at", "updated_at", "version")
@@ -104,7 +108,15 @@ class ShelterAdmin(VersionedRegistryAdmin):
         "public_page",
     )
     list_select_related = ("state",)
-    list_filter = ("state__region", "state", "status", "operator_type", "services", "populations", "last_verified")
+    list_filter = (
+        "state__region",
+        ("state", RelatedOnlyFieldListFilter),
+        "status",
+        "operator_type",
+        "services",
+        "populations",
+        "last_verified",
+    )
     search_fields = ("name", "slug", "municipality", "address", "state__name", "state__iso_code")
     autocomplete_fields = ("state", "populations", "services")
     prepopulated_fields = {"slug": ("name",)}
@@ -241,7 +253,7 @@ class CooperationAgreementAdmin(VersionedRegistryAdmin):
         "programme_year",
         "programme_phase",
         "shelter__state__region",
-        "shelter__state",
+        ("shelter__state", RelatedOnlyFieldListFilter),
     )
     search_fields = (
         "reference",
@@ -298,7 +310,7 @@ class SupportItemAdmin(RegistryAdmin):
         "agreement__donor",
         "agreement__programme_year",
         "agreement__shelter__state__region",
-        "agreement__shelter__state",
+        ("agreement__shelter__state", RelatedOnlyFieldListFilter),
     )
     search_fields = ("description", "agreement__reference", "agreement__shelter__name")
     autocomplete_fields = ("agreement",)

@@ -83,16 +83,23 @@ def test_every_filter_choice_renders(staff_client, model):
         assert staff_client.get(changelist(model) + query).status_code == HTTPStatus.OK, query
 
 
-@pytest.mark.parametrize("model", DOMAIN_MODELS, ids=lambda m: m._meta.label)
-def test_changelist_query_count_does_not_grow_with_rows(staff_client, model, django_assert_max_num_queries):
+def test_changelist_query_counts_do_not_grow_with_rows(staff_client, django_assert_max_num_queries):
+    """One test for every list, so the 50 rows of everything are built once."""
     make_rows(2)
-    with django_assert_max_num_queries(30) as small:
-        assert staff_client.get(changelist(model)).status_code == HTTPStatus.OK
+    small = {}
+    for model in DOMAIN_MODELS:
+        with django_assert_max_num_queries(30) as captured:
+            assert staff_client.get(changelist(model)).status_code == HTTPStatus.OK
+        small[model] = len(captured.captured_queries)
     make_rows(50)
-    with django_assert_max_num_queries(len(small.captured_queries)):
-        response = staff_client.get(changelist(model))
-    assert response.status_code == HTTPStatus.OK
-    assert len(response.context["cl"].result_list) >= min(50, response.context["cl"].result_count)
+    for model in DOMAIN_MODELS:
+        with django_assert_max_num_queries(small[model], info=model._meta.label):
+            response = staff_client.get(changelist(model) + "?q=e")
+        assert response.status_code == HTTPStatus.OK
+        with django_assert_max_num_queries(small[model], info=model._meta.label):
+            response = staff_client.get(changelist(model))
+        cl = response.context["cl"]
+        assert len(cl.result_list) == min(cl.list_per_page, cl.result_count), model._meta.label
 
 
 @pytest.mark.parametrize("model", DOMAIN_MODELS, ids=lambda m: m._meta.label)
