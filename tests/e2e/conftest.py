@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -40,12 +41,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def playwright_driver() -> Iterator[object]:
+def playwright_driver(django_db_setup) -> Iterator[object]:
     if not CHROMIUM.exists():
         pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's `chromium` package to run browser tests")
     from playwright.sync_api import sync_playwright
 
+    # Once Playwright's sync API runs, the test code runs under its event loop, where asgiref hands Django's
+    # `connections` a fresh set of connection objects. pytest-django keeps the serialized database (for
+    # serialized rollback) on the old objects: carry it over, or the reference data is never restored.
+    serialized = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
     with sync_playwright() as driver:
+        for alias, contents in serialized.items():
+            if contents is not None:
+                connections[alias]._test_serialized_contents = contents
         yield driver
 
 
