@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -50,19 +50,36 @@ class RequestLogMiddleware:
         start = time.perf_counter()
         with connection.execute_wrapper(counter):
             response = self.get_response(request)
-        duration_ms = (time.perf_counter() - start) * 1000
-        if request_logger.isEnabledFor(logging.INFO):
-            request_logger.info(
-                "method=%s path=%s status=%s duration_ms=%.1f queries=%d user=%s cache=%s",
-                request.method,
-                _quote(request.get_full_path()),
-                response.status_code,
-                duration_ms,
-                counter.count,
-                _user_label(request),
-                getattr(request, "anon_cache", "-"),
-            )
+        if response.streaming and not response.is_async:
+            # Exports query and render while they stream: count and time them until the last chunk is sent.
+            response.streaming_content = _streamed(response.streaming_content, request, response, counter, start)
+        else:
+            _log(request, response, counter, start)
         return response
+
+
+def _streamed(
+    content: Iterator[bytes], request: HttpRequest, response: HttpResponseBase, counter: _QueryCounter, start: float
+) -> Iterator[bytes]:
+    try:
+        with connection.execute_wrapper(counter):
+            yield from content
+    finally:
+        _log(request, response, counter, start)
+
+
+def _log(request: HttpRequest, response: HttpResponseBase, counter: _QueryCounter, start: float) -> None:
+    if request_logger.isEnabledFor(logging.INFO):
+        request_logger.info(
+            "method=%s path=%s status=%s duration_ms=%.1f queries=%d user=%s cache=%s",
+            request.method,
+            _quote(request.get_full_path()),
+            response.status_code,
+            (time.perf_counter() - start) * 1000,
+            counter.count,
+            _user_label(request),
+            getattr(request, "anon_cache", "-"),
+        )
 
 
 class _QueryCounter:

@@ -90,3 +90,15 @@ def test_gunicorn_settings_come_from_the_environment(monkeypatch):
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     assert (config["workers"], config["threads"], config["worker_class"]) == (3, 4, "gthread")
     assert config["accesslog"] is None
+
+
+def test_streamed_exports_are_logged_once_they_finish(client, caplog):
+    ShelterFactory(latitude="14.9", longitude="-92.26")
+    with caplog.at_level(logging.INFO, logger="registry.request"):
+        response = client.get(reverse("api:shelter-list"), {"format": "geojson"})
+        assert response.streaming
+        assert request_lines(caplog) == []  # nothing sent yet
+        b"".join(response.streaming_content)
+    (line,) = request_lines(caplog)
+    assert "status=200" in line
+    assert int(line.split("queries=")[1].split()[0]) > 0  # the export's own queries run while it streams
