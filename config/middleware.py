@@ -34,6 +34,8 @@ CSP_RESPONSE_ATTRIBUTES = (
 # Vary headers the cache key accounts for: Cookie by serving only cookie-less visitors, Accept-Language through the
 # active language, Accept by putting it in the key. A response varying on anything else is not cached.
 KEYED_VARY = frozenset({"cookie", "accept-language", "accept"})
+# Streamed exports larger than this are served fresh every time rather than held in a worker's memory to cache.
+MAX_STREAMED_BYTES = 8 * 1024 * 1024
 
 
 class RequestLogMiddleware:
@@ -136,7 +138,10 @@ class AnonymousCacheMiddleware:
             request.anon_cache = "miss"
             response = self.get_response(request)
             if _is_cacheable(request, response):
-                cache.set(key, _freeze(request, response), timeout)
+                if response.streaming:
+                    response.streaming_content = _capture(response.streaming_content, key, _freeze(request, response))
+                else:
+                    cache.set(key, {**_freeze(request, response), "content": response.content}, timeout)
         # For operators and the benchmark; says nothing about the visitor.
         response["X-Cache"] = request.anon_cache
         return response
@@ -160,7 +165,7 @@ def _cache_key(request: HttpRequest) -> str:
 
 
 def _is_cacheable(request: HttpRequest, response: HttpResponseBase) -> bool:
-    if response.status_code != 200 or response.streaming or response.cookies:
+    if response.status_code != 200 or response.cookies or (response.streaming and response.is_async):
         return False
     cache_control = response.get("Cache-Control", "").lower()
     if any(word in cache_control for word in ("private", "no-store", "no-cache")):
@@ -182,10 +187,27 @@ def _freeze(request: HttpRequest, response: HttpResponseBase) -> dict[str, Any]:
     return {
         "status": response.status_code,
         "headers": dict(response.headers),
-        "content": response.content,
         "nonce": nonce if isinstance(nonce, str) else None,
         "csp": {name: getattr(response, name) for name in CSP_RESPONSE_ATTRIBUTES if hasattr(response, name)},
     }
+
+
+def _capture(content: Iterator[bytes], key: str, entry: dict[str, Any]) -> Iterator[bytes]:
+    """Streams an export on to the client unchanged and caches it once complete, if it is small enough to hold:
+    a worker never buffers more than MAX_STREAMED_BYTES, and a client that disconnects early caches nothing."""
+    chunks: list[bytes] | None = []
+    size = 0
+    for chunk in content:
+        if chunks is not None:
+            size += len(chunk)
+            if size <= MAX_STREAMED_BYTES:
+                chunks.append(chunk)
+            else:
+                chunks = None
+        yield chunk
+    if chunks is not None:
+        # The data may have changed while this streamed; then the key's version is already stale and unread.
+        cache.set(key, {**entry, "content": b"".join(chunks)}, settings.ANON_CACHE_SECONDS)
 
 
 def _replay(request: HttpRequest, entry: dict[str, Any]) -> HttpResponseBase:

@@ -191,3 +191,29 @@ def test_zero_seconds_turns_the_cache_off(client):
         response = client.get(url)
     assert "X-Cache" not in response
     assert len(queries) > 0
+
+
+def test_streamed_exports_are_cached_once_complete(api_client, django_assert_num_queries):
+    ShelterFactory(name="Albergue Belén", latitude="14.9", longitude="-92.26")
+    url = reverse("api:shelter-list")
+    first = api_client.get(url, {"format": "geojson"})
+    assert first.streaming and first["X-Cache"] == "miss"
+    body = b"".join(first.streaming_content)
+    with django_assert_num_queries(0):
+        second = api_client.get(url, {"format": "geojson"})
+    assert second["X-Cache"] == "hit"
+    assert second.content == body
+    assert second["Content-Type"] == first["Content-Type"]
+    assert second["Content-Disposition"] == first["Content-Disposition"]
+
+
+def test_large_or_abandoned_exports_are_not_cached(api_client, monkeypatch):
+    ShelterFactory(latitude="14.9", longitude="-92.26")
+    url = reverse("api:shelter-list")
+    abandoned = api_client.get(url, {"format": "geojson"})
+    abandoned.close()  # the client went away before the end: nothing complete to cache
+    assert api_client.get(url, {"format": "geojson"})["X-Cache"] == "miss"
+    monkeypatch.setattr("config.middleware.MAX_STREAMED_BYTES", 10)
+    cache.clear()
+    b"".join(api_client.get(url, {"format": "geojson"}).streaming_content)
+    assert api_client.get(url, {"format": "geojson"})["X-Cache"] == "miss"
