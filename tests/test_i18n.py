@@ -131,3 +131,11 @@ def test_untranslated_entries_are_detected():
 def test_every_spanish_entry_is_translated():
     po = (Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     assert untranslated_entries(po) == []
+
+
+def test_spanish_pages_use_mexican_number_formats(client):
+    from decimal import Decimal
+
+    ProjectFactory(budget_usd=Decimal("1234567.50"))
+    assert "1,234,567.50" in client.get("/es/projects/").content.decode()
+    assert "1,234,568" in client.get("/es/").content.decode()

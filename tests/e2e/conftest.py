@@ -28,10 +28,6 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
 TIMEOUT_MS = 10_000
 
-# Playwright's sync API runs an event loop in the test thread, which trips Django's async-safety check on
-# every ORM call the test makes (factories, assertions); the calls really are synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
@@ -40,24 +36,36 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright_driver(django_db_setup) -> Iterator[object]:
+    """Playwright for one test module, so that what it changes in the test thread ends with the module."""
     if not CHROMIUM.exists():
         pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's `chromium` package to run browser tests")
     from playwright.sync_api import sync_playwright
 
-    # Once Playwright's sync API runs, the test code runs under its event loop, where asgiref hands Django's
-    # `connections` a fresh set of connection objects. pytest-django keeps the serialized database (for
-    # serialized rollback) on the old objects: carry it over, or the reference data is never restored.
+    # Playwright's sync API runs an event loop in the test thread, which trips Django's async-safety check on
+    # every ORM call the test makes (factories, assertions); the calls really are synchronous.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # Under that loop, asgiref also hands Django's `connections` a fresh set of connection objects, while
+    # pytest-django keeps the serialized database (for serialized rollback) on the old ones: carry it over,
+    # or the reference data is never restored after a browser test's flush.
     serialized = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
-    with sync_playwright() as driver:
-        for alias, contents in serialized.items():
-            if contents is not None:
-                connections[alias]._test_serialized_contents = contents
-        yield driver
+    try:
+        with sync_playwright() as driver:
+            for alias, contents in serialized.items():
+                if contents is not None:
+                    connections[alias]._test_serialized_contents = contents
+            yield driver
+            connections.close_all()  # the loop's own connections, before they become unreachable
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_driver):
     browser = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     yield browser

@@ -1,0 +1,1 @@
+"""Locale formats that differ from Django's defaults for the site's language codes."""
