@@ -11,7 +11,7 @@ from rest_framework.validators import UniqueValidator
 
 from projects.iati import iati_identifier
 from projects.models import Project, ProjectObjective, ThematicArea
-from registry.serializers import ApiLinkField, MoneyField, StateKeyField, VersionedUpdateMixin
+from registry.serializers import ApiLinkField, MoneyField, StateKeyField, VersionedUpdateMixin, reads
 
 YEAR_RANGE = {"min_value": 1950, "max_value": 2100}
 
@@ -72,6 +72,7 @@ class ProjectListSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["version", "updated_at"]
 
+    @reads("projects_id")
     def get_iati_identifier(self, project: Project) -> str:
         return iati_identifier(project)
 

@@ -10,17 +10,26 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
-from django.db import DatabaseError, IntegrityError, transaction
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.paginator import InvalidPage, Paginator
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Count, Max, Model, Prefetch, ProtectedError, QuerySet, RestrictedError
 from django.http import HttpResponseBase, StreamingHttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers, quote_etag
+from django.utils.functional import cached_property
 from django.utils.http import http_date
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters import ModelMultipleChoiceFilter
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.drainage import has_override, set_override
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -33,19 +42,21 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS, AllowAny, DjangoModelPermissionsOrAnonReadOnly
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from config.cache import VERSION_KEY, data_version
 from registry.admin_mixins import StaleEditError
 from registry.filters import AgreementFilter, DonorFilter, ShelterFilter, StateFilter
 from registry.models import BorderRegion, CooperationAgreement, Donor, Shelter, State
@@ -58,9 +69,14 @@ from registry.serializers import (
     ShelterListSerializer,
     ShelterSerializer,
     StateSerializer,
+    values_plan,
 )
 
 EXPORT_CHUNK_SIZE = 500
+# Cached results live under the data version, which every change bumps; the timeouts only bound memory use.
+COUNT_CACHE_SECONDS = 600
+EXPORT_CACHE_SECONDS = 3600
+EXPORT_CACHE_MAX_BYTES = 64 * 1024 * 1024
 JSON = "application/json"
 _DIGITS = re.compile(r"[0-9]+")
 
@@ -94,8 +110,13 @@ class ApiPagination(PageNumberPagination):
         raw = request.query_params.get(self.page_query_param)
         if raw is not None and (not _DIGITS.fullmatch(raw) or int(raw) < 1):
             raise ValidationError({self.page_query_param: [_("Give a whole number from 1.")]})
-        # Past the last page, DRF answers 404 "Invalid page." (documented in the schema).
-        return super().paginate_queryset(queryset, request, view)
+        self.request = request
+        paginator = CachedCountPaginator(queryset, self.get_page_size(request), count_key=count_key(request))
+        try:
+            self.page = paginator.page(int(raw or 1))
+        except InvalidPage as exc:
+            raise NotFound(_("Page %(page)s is past the last page.") % {"page": raw}) from exc
+        return list(self.page)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         return [
@@ -117,6 +138,112 @@ class ApiPagination(PageNumberPagination):
                 "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
             },
         ]
+
+
+class CookieSessionAuthentication(SessionAuthentication):
+    """Session authentication that does not open the session of a request carrying no session cookie.
+
+    Such a request is anonymous anyway; leaving the session untouched keeps the response free of `Vary: Cookie`,
+    so the anonymous page cache (config.middleware) can serve repeated API reads as it serves pages.
+    """
+
+    def authenticate(self, request: Request) -> Any:
+        if settings.SESSION_COOKIE_NAME not in request._request.COOKIES:
+            return None
+        return super().authenticate(request)
+
+
+class CookieSessionScheme(SessionScheme):
+    target_class = "registry.api.CookieSessionAuthentication"
+
+
+class WindowCountThrottleMixin:
+    """Counts requests per fixed window with one atomic `cache.incr`.
+
+    DRF's own throttles keep every request time of a client in a cached list that is read, trimmed and written back
+    whole on each request: at a high allowed rate that list, and its cost, grows with the traffic, and concurrent
+    workers overwrite each other's copy. A counter per window costs the same at any rate and is exact across workers
+    sharing one cache (Redis in production).
+    """
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if self.rate is None:
+            return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        self.now = self.timer()
+        window = int(self.now // self.duration)
+        self.window_ends = (window + 1) * self.duration
+        key = f"{key}:{window}"
+        try:
+            count = self.cache.incr(key)  # one round trip in the usual case: the window's counter exists
+        except ValueError:  # the window's first request (or a cache that stores nothing)
+            count = 1 if self.cache.add(key, 1, self.duration + 1) else self.cache.incr(key)
+        return count <= self.num_requests
+
+    def wait(self) -> float:
+        return max(self.window_ends - self.now, 0.0)
+
+
+class AnonThrottle(WindowCountThrottleMixin, AnonRateThrottle):
+    """Anonymous clients, per address: API_ANON_RATE."""
+
+
+class UserThrottle(WindowCountThrottleMixin, UserRateThrottle):
+    """Signed-in clients, per account: API_USER_RATE. Anonymous clients answer to AnonThrottle alone."""
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        if not (request.user and request.user.is_authenticated):
+            return None
+        return super().get_cache_key(request, view)
+
+
+def shared_cache_usable() -> bool:
+    """Whether results may be cached under the data version (config.cache), which every committed write bumps.
+
+    Inside a transaction this connection may hold writes the version does not reflect yet, so nothing is cached
+    or served from the cache there (tests run in one, too). Nor is anything kept by a cache that keeps nothing.
+    """
+    return not connection.in_atomic_block and not isinstance(caches["default"], DummyCache)
+
+
+def count_key(request: Request) -> str | None:
+    if not shared_cache_usable():
+        return None
+    params = sorted(
+        (name, value)
+        for name, values in request.query_params.lists()
+        if name not in ("page", "page_size", "format")
+        for value in values
+    )
+    digest = hashlib.blake2b(f"{request.path}?{urlencode(params)}".encode(), digest_size=16).hexdigest()
+    return f"api-count:{digest}"
+
+
+class CachedCountPaginator(Paginator):
+    """Counting every matching row is the dearest query of a list page on a large table, and the same filter
+    gives the same count until the data changes: keep it, stamped with the data version it was counted at. The
+    version and the count come back in one cache round trip."""
+
+    def __init__(self, *args: Any, count_key: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self) -> int:
+        if self.count_key is None:
+            return super().count
+        found = cache.get_many([VERSION_KEY, self.count_key])
+        version = found.get(VERSION_KEY)
+        if version is None:
+            version = data_version()
+        stamped = found.get(self.count_key)
+        if stamped is not None and stamped[0] == version:
+            return stamped[1]
+        value = super().count
+        cache.set(self.count_key, (version, value), COUNT_CACHE_SECONDS)
+        return value
 
 
 class StaffModelPermissionsOrAnonReadOnly(DjangoModelPermissionsOrAnonReadOnly):
@@ -307,6 +434,8 @@ def related_keys(flt: ModelMultipleChoiceFilter) -> list[str]:
 
 class RegistryViewSet(viewsets.ModelViewSet):
     pagination_class = ApiPagination
+    authentication_classes = [TokenAuthentication, CookieSessionAuthentication]
+    throttle_classes = [AnonThrottle, UserThrottle]
     permission_classes = [StaffModelPermissionsOrAnonReadOnly]
     filter_backends = [DjangoFilterBackend]
     content_negotiation_class = FormatFirstNegotiation
@@ -329,30 +458,58 @@ class RegistryViewSet(viewsets.ModelViewSet):
     def get_export_queryset(self) -> QuerySet:
         return self.get_queryset()
 
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        # Building a FilterSet (form, deep-copied filters) costs more than a small page: skip it when no parameter
+        # could belong to it. A prefix match errs towards filtering (range filters add suffixes to their name).
+        names = getattr(self.filterset_class, "base_filters", {})
+        if not any(param.startswith(name) for param in self.request.query_params for name in names):
+            return queryset
+        return super().filter_queryset(queryset)
+
     def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
         renderer = request.accepted_renderer
         if isinstance(renderer, ExportRenderer):
             return self.export(renderer, self.filter_queryset(self.get_export_queryset()))
-        return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        plan = values_plan(self.get_serializer_class(), queryset)
+        if plan is None or not isinstance(renderer, JSONRenderer):
+            page = self.paginate_queryset(queryset)
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        page = self.paginate_queryset(plan.values(queryset))
+        return self.get_paginated_response(plan.rows(page, request))
 
     def export(self, renderer: ExportRenderer, queryset: QuerySet) -> HttpResponseBase:
-        # The whole document is only known once streamed, so the validator comes from the data instead: how many
-        # records match and when the latest changed. Weak, since the bytes are not hashed.
+        """Stream the document; outside transactions, keep it (compressed) under the data version, so until a
+        record changes the same export is a cache read and a revalidation is answered without touching the
+        database."""
+        request = self.request
+        if shared_cache_usable():
+            material = f"{renderer.format}|{request.get_full_path()}|{get_language()}|{data_version()}"
+            etag = "W/" + quote_etag(hashlib.blake2b(material.encode(), digest_size=16).hexdigest())
+            not_modified = get_conditional_response(request._request, etag=etag)
+            if not_modified is not None:
+                return not_modified
+            key = f"api-export:{etag}"
+            stored = cache.get(key)
+            if stored is not None:
+                return self._export_response(renderer, [zlib.decompress(stored)], etag)
+            pieces = _encoded(renderer.stream(queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)), renderer.charset)
+            return self._export_response(renderer, _kept(pieces, key), etag)
+        # In a transaction the version may not know this connection's writes: validate by the data itself.
         summary = queryset.order_by().aggregate(count=Count("pk", distinct=True), latest=Max("updated_at"))
         latest = summary["latest"]
-        tag = f"{renderer.format}|{self.request.get_full_path()}|{summary['count']}|{latest and latest.isoformat()}"
-        etag = "W/" + quote_etag(hashlib.blake2b(tag.encode(), digest_size=16).hexdigest())
-        not_modified = get_conditional_response(self.request._request, etag=etag)
+        material = f"{renderer.format}|{request.get_full_path()}|{get_language()}|{summary['count']}|{latest}"
+        etag = "W/" + quote_etag(hashlib.blake2b(material.encode(), digest_size=16).hexdigest())
+        not_modified = get_conditional_response(request._request, etag=etag)
         if not_modified is not None:
             return not_modified
-        response = StreamingHttpResponse(
-            _encoded(renderer.stream(queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)), renderer.charset),
-            content_type=f"{renderer.media_type}; charset={renderer.charset}",
-        )
+        pieces = _encoded(renderer.stream(queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)), renderer.charset)
+        return self._export_response(renderer, pieces, etag)
+
+    def _export_response(self, renderer: ExportRenderer, pieces: Iterator[bytes], etag: str) -> HttpResponseBase:
+        response = StreamingHttpResponse(pieces, content_type=f"{renderer.media_type}; charset={renderer.charset}")
         response["Content-Disposition"] = renderer.content_disposition()
         response["ETag"] = etag
-        if latest is not None:
-            response["Last-Modified"] = http_date(latest.timestamp())
         patch_vary_headers(response, ["Accept"])
         return response
 
@@ -401,13 +558,16 @@ class RegistryViewSet(viewsets.ModelViewSet):
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method not in ("GET", "HEAD") or response.status_code != 200 or not isinstance(response, Response):
             return response
+        # Lists answer CSV, GeoJSON or XML to an Accept header too, so caches must key on it.
+        patch_vary_headers(response, ["Accept"])
         response.render()
         etag = quote_etag(hashlib.blake2b(response.content, digest_size=16).hexdigest())
         response["ETag"] = etag
         last_modified = getattr(self, "last_modified", None)
         if last_modified is not None:
             response["Last-Modified"] = http_date(last_modified.timestamp())
-        timestamp = last_modified.timestamp() if last_modified is not None else None
+        # HTTP dates have whole seconds: compare at that precision, or a sub-second update would never match.
+        timestamp = int(last_modified.timestamp()) if last_modified is not None else None
         return get_conditional_response(request._request, etag=etag, last_modified=timestamp, response=response)
 
 
@@ -433,6 +593,22 @@ FACETS_SCHEMA = extend_schema(
     filters=True,
     responses={200: FacetsSerializer, 304: NOT_MODIFIED, 400: VALIDATION_ERROR, 429: THROTTLED},
 )
+
+
+def _kept(pieces: Iterator[bytes], key: str) -> Iterator[bytes]:
+    """Pass the pieces on, compressing a copy that goes to the cache once the document is complete (and if it
+    stayed under EXPORT_CACHE_MAX_BYTES; a client that hangs up early leaves nothing behind)."""
+    compressor = zlib.compressobj(1)
+    compressed: list[bytes] = []
+    size = 0
+    for piece in pieces:
+        yield piece
+        size += len(piece)
+        if size <= EXPORT_CACHE_MAX_BYTES:
+            compressed.append(compressor.compress(piece))
+    if size <= EXPORT_CACHE_MAX_BYTES:
+        compressed.append(compressor.flush())
+        cache.set(key, b"".join(compressed), EXPORT_CACHE_SECONDS)
 
 
 class FacetsMixin:
@@ -588,7 +764,7 @@ class StaffAuthTokenView(ObtainAuthToken):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes = [AnonThrottle]
 
     @extend_schema(
         summary="Obtain the API token of a staff account",

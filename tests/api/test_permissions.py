@@ -151,7 +151,10 @@ def test_staff_obtain_their_token_and_others_do_not(editor):
         f"{API}/auth/token/", {"username": "editor", "password": "correct-horse-battery-staple"}, format="json"
     )
     volunteer = APIClient().post(
-        f"{API}/auth/token/", {"username": "volunteer", "password": "correct-horse-battery-staple"}, format="json"
+        f"{API}/auth/token/",
+        {"username": "volunteer", "password": "correct-horse-battery-staple"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     wrong = APIClient().post(f"{API}/auth/token/", {"username": "editor", "password": "nope"}, format="json")
 
