@@ -17,6 +17,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import NoReverseMatch
 from django.utils import formats as date_formats
@@ -28,7 +29,6 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin, ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.utils import get_m2m_reverse_field_name
 
 from registry.models import VersionedModel
 
@@ -61,87 +61,56 @@ def claim_next_version(obj: VersionedModel, loaded_version: int) -> None:
     obj.version = loaded_version + 1
 
 
-def _display(field: models.Field | None, value: Any) -> str:
+def _text(value: Any, field: forms.Field) -> str:
     if value is None or value == "":
         return "—"
-    if field is not None and field.choices:
-        return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
-    return str(date_formats.localize(value))
+    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        value = dict(field.choices).get(value, value)
+    text = str(date_formats.localize(value))
+    return text if len(text) <= 80 else text[:77] + "…"
 
 
-def _describe_change(model: type[models.Model], change: Any) -> str:
-    field = model._meta.get_field(change.field)
-    label = capfirst(str(field.verbose_name))
-    if field.many_to_many:
-        key = get_m2m_reverse_field_name(field)
-        old = {str(row[key]) for row in change.old}
-        new = {str(row[key]) for row in change.new}
-        parts = []
-        if added := sorted(new - old):
-            parts.append(gettext("added %(items)s") % {"items": ", ".join(added)})
-        if removed := sorted(old - new):
-            parts.append(gettext("removed %(items)s") % {"items": ", ".join(removed)})
-        return f"{label}: {'; '.join(parts)}"
-    old, new = _display(field, change.old), _display(field, change.new)
-    if len(old) > 80:
-        old = old[:77] + "…"
-    if len(new) > 80:
-        new = new[:77] + "…"
-    return f"{label}: “{old}” → “{new}”"
-
-
-def changes_since(model: type[models.Model], pk: Any, loaded_version: int) -> list[str]:
-    """Human-readable lines saying who changed the record after `loaded_version`, and which fields."""
+def saved_since(model: type[models.Model], pk: Any, loaded_version: int) -> str | None:
+    """Who saved the record after `loaded_version`, and when the last save was (from its history)."""
     history = model.history.filter(id=pk).select_related("history_user").order_by("-history_date", "-history_id")
-    latest = history.first()
-    if latest is None:
-        return []
-    # The state the user loaded: the last record still carrying that version number.
-    loaded = history.filter(version=loaded_version).first()
-    if loaded is not None:
-        later = history.filter(history_date__gt=loaded.history_date)
-    else:
-        later = history.filter(version__gt=loaded_version)
-    editors = sorted({str(record.history_user) for record in later[:50] if record.history_user is not None})
-    lines = [
-        gettext("Saved as version %(version)s on %(date)s by %(editors)s.")
-        % {
-            "version": latest.version,
-            "date": date_formats.localize(latest.history_date),
-            "editors": ", ".join(editors) or gettext("an import or a command"),
-        }
-    ]
-    if loaded is None:
-        return lines
-    delta = latest.diff_against(loaded, foreign_keys_are_objs=True)
-    described = [_describe_change(model, change) for change in delta.changes]
-    if not described:
-        lines.append(gettext("No field differs any more, but the record was saved again in the meantime."))
-    lines.extend(described[:MAX_LISTED_CHANGES])
-    if len(described) > MAX_LISTED_CHANGES:
-        lines.append(gettext("… and %(count)s more fields.") % {"count": len(described) - MAX_LISTED_CHANGES})
-    return lines
+    later = list(history.filter(version__gt=loaded_version)[:50])
+    if not later:
+        return None
+    editors = sorted({str(record.history_user) for record in later if record.history_user is not None})
+    return gettext("Saved as version %(version)s on %(date)s by %(editors)s.") % {
+        "version": later[0].version,
+        "date": date_formats.localize(later[0].history_date),
+        "editors": ", ".join(editors) or gettext("an import or a command"),
+    }
 
 
 class VersionedModelForm(forms.ModelForm):
-    """A ModelForm that refuses to save over changes made since it was loaded."""
+    """A ModelForm that refuses to save over changes made since it was loaded.
+
+    Besides the version, every field renders its loaded value in a hidden "initial-" input (Django's
+    `show_hidden_initial`). So "has this row changed?" means changed by this user, not merely different from the
+    database, and a refused form can say exactly which stored values differ from what the user was shown.
+    """
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     #: The admin saves a change form's record even when no field changed, so a stale one is always refused.
     refuse_stale_when_unchanged = True
+    #: False on a history "revert" form, whose loaded values are the old record's, not what the user last saw.
+    list_changes = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.show_hidden_initial = name != VERSION_FIELD
         if self.instance.pk is not None:
             # The stored version, not the instance's: a history "revert" form is built from an old record.
             self.fields[VERSION_FIELD].initial = stored_version(type(self.instance), self.instance.pk)
 
     @cached_property
     def changed_data(self) -> list[str]:
-        # The hidden version differs from the stored one exactly when the form is stale; that is no edit, and an
-        # untouched inline row must stay untouched (formsets save only the rows that have changed).
+        # The hidden version differs from the stored one exactly when the form is stale; that is no edit.
         return [name for name in super().changed_data if name != VERSION_FIELD]
 
     def clean(self) -> dict[str, Any]:
@@ -175,11 +144,45 @@ class VersionedModelForm(forms.ModelForm):
                 code="stale",
                 params={"name": model._meta.verbose_name, "loaded": loaded, "current": current},
             )
-            details = [
-                ValidationError(line, code="stale_detail") for line in changes_since(model, self.instance.pk, loaded)
-            ]
-            raise ValidationError([summary, *details])
+            lines = [line] if (line := saved_since(model, self.instance.pk, loaded)) else []
+            if self.list_changes:
+                lines += self.changes_since_loaded()
+            raise ValidationError([summary, *(ValidationError(line, code="stale_detail") for line in lines)])
         return cleaned
+
+    def changes_since_loaded(self) -> list[str]:
+        """'Field: “as loaded” → “as stored now”' for every field whose stored value is no longer what the form
+        was loaded with."""
+        stored = self._meta.model._default_manager.get(pk=self.instance.pk)
+        names = [name for name, field in self.fields.items() if field.show_hidden_initial]
+        stored_values = model_to_dict(stored, fields=names)
+        lines = []
+        for name in names:
+            field = self.fields[name]
+            raw = field.hidden_widget().value_from_datadict(self.data, self.files, self.add_initial_prefix(name))
+            if not field.has_changed(stored_values.get(name), raw):
+                continue
+            label = capfirst(str(field.label or name))
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                loaded_ids = {str(pk) for pk in raw or []}
+                now = {str(obj.pk): str(obj) for obj in stored_values.get(name) or []}
+                was = {str(obj.pk): str(obj) for obj in field.queryset.filter(pk__in=loaded_ids - set(now))}
+                parts = []
+                if added := sorted(text for pk, text in now.items() if pk not in loaded_ids):
+                    parts.append(gettext("added %(items)s") % {"items": ", ".join(added)})
+                if removed := sorted(was.values()):
+                    parts.append(gettext("removed %(items)s") % {"items": ", ".join(removed)})
+                lines.append(f"{label}: {'; '.join(parts)}")
+                continue
+            try:
+                old = field.to_python(raw)
+            except ValidationError:
+                old = raw
+            new = getattr(stored, name)
+            lines.append(f"{label}: “{_text(old, field)}” → “{_text(new, field)}”")
+        if not lines:
+            lines.append(gettext("No field you can see here differs, but the record was saved again meanwhile."))
+        return lines[:MAX_LISTED_CHANGES]
 
 
 class VersionedInlineForm(VersionedModelForm):
@@ -216,6 +219,12 @@ class VersionedAdminMixin:
 
     def get_fieldsets(self, request: HttpRequest, obj: models.Model | None = None) -> list:
         return ensure_version_field(super().get_fieldsets(request, obj))  # type: ignore[misc]
+
+    def get_form(self, request: HttpRequest, obj: models.Model | None = None, **kwargs: Any) -> type[forms.ModelForm]:
+        form = super().get_form(request, obj, **kwargs)  # type: ignore[misc]
+        if getattr(request, "_reverting_to", None):
+            form = type(form.__name__, (form,), {"list_changes": False})
+        return form
 
     def save_model(self, request: HttpRequest, obj: VersionedModel, form: forms.ModelForm, change: bool) -> None:
         if change:
@@ -328,6 +337,16 @@ class StrictImportExportMixin(ImportMixin, ExportActionMixin):
         return super().process_result(result, request)
 
 
+def change_reason(form: forms.BaseForm, change: bool) -> str:
+    """The history's reason for an admin save: which fields the staff member changed."""
+    if not change:
+        return gettext("Added in the admin")
+    labels = [str(form.fields[name].label or name) for name in form.changed_data if name in form.fields]
+    if not labels:
+        return gettext("Saved in the admin without changes")
+    return gettext("Changed in the admin: %(fields)s") % {"fields": ", ".join(labels)}
+
+
 #: Web addresses typed without a scheme are taken as https (Django 6's default, set now to avoid its warning).
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -339,6 +358,17 @@ class RegistryAdmin(StrictImportExportMixin, SimpleHistoryAdmin):
     list_per_page = 50
     # Counting the unfiltered table on every filtered page costs a query that grows with the table.
     show_full_result_count = False
+
+    def save_model(self, request: HttpRequest, obj: models.Model, form: forms.ModelForm, change: bool) -> None:
+        if not getattr(obj, "_change_reason", None):
+            obj._change_reason = change_reason(form, change)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool) -> None:
+        for inline_form in formset.forms:
+            if inline_form.has_changed():
+                inline_form.instance._change_reason = change_reason(inline_form, inline_form.instance.pk is not None)
+        super().save_formset(request, form, formset, change)
 
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None

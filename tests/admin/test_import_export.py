@@ -108,7 +108,12 @@ def test_preview_rejects_bad_rows_with_reasons_and_writes_nothing(staff_client):
     assert "status" in invalid[3] and invalid[3]["services"] == ["Unknown services: teleportation."]
     assert "peak" in str(invalid[4]).lower() or "__all__" in invalid[4]
     content = response.content.decode()
-    assert "MX-ZZZ" in content and "teleportation" in content
+    rejected = content[content.index('id="rejected-rows"') : content.index('id="accepted-rows"')]
+    assert "No state has ISO 3166-2 code “MX-ZZZ”." in rejected.replace("&ldquo;", "“").replace("&rdquo;", "”")
+    assert "Unknown services: teleportation." in rejected
+    # the row that would import is shown too, as an update
+    accepted = content[content.index('id="accepted-rows"') :]
+    assert "Update" in accepted and "casa-a" in accepted
     existing.refresh_from_db()
     assert (existing.capacity, existing.version) == (50, 1)
     assert Shelter.objects.count() == 1
