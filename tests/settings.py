@@ -17,3 +17,5 @@ from config.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast user creation in tests
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 AXES_ENABLED = True
+# No collectstatic before tests: WhiteNoise looks files up as requested instead of warning that STATIC_ROOT is missing.
+WHITENOISE_AUTOREFRESH = True
