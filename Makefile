@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DEV_ENV := DEBUG=1
 
-.PHONY: install run test lint format seed messages serve backup restore bench clean
+.PHONY: install run test lint format seed messages serve backup restore backup-pg restore-pg bench clean
 
 install: $(VENV)/.installed
 
@@ -57,6 +57,20 @@ restore: install
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/<dump>.json.gz [FORCE=1]"; exit 2; }
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py restore_data "$(FILE)" $(if $(FORCE),--force)
+
+# PostgreSQL only, and far faster on large databases: a pg_dump of the whole database, restored over DATABASE_URL in
+# one transaction (the benchmark's 730,000 rows: 7 s to dump, 14 s to restore; restore_data's loaddata manages a
+# few hundred rows per second). backup/restore above work on any database and are what the tests round-trip.
+backup-pg:
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "backup-pg needs DATABASE_URL=postgres://..."; exit 2;; esac
+	mkdir -p backups
+	pg_dump --format=custom --no-owner "$$DATABASE_URL" -f backups/registry-$$(date +%Y%m%d-%H%M%S).dump
+
+restore-pg:
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "restore-pg needs DATABASE_URL=postgres://..."; exit 2;; esac
+	@test -n "$(FILE)" || { echo "usage: make restore-pg FILE=backups/<dump>.dump (replaces the whole database)"; exit 2; }
+	pg_restore --clean --if-exists --no-owner --single-transaction --exit-on-error -d "$$DATABASE_URL" "$(FILE)"
+	psql "$$DATABASE_URL" -q -c ANALYZE
 
 # The load benchmark on PostgreSQL (see bench/README.md); writes bench/RESULTS.md. BENCH_ARGS=--quick for a dry run.
 bench: install

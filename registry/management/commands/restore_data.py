@@ -58,6 +58,10 @@ class Command(BaseCommand):
                     call_command("loaddata", str(path), verbosity=0)
         except Exception as exc:  # loaddata wraps bad JSON, unknown models and constraint errors alike
             raise CommandError(f"Restore failed, the database is unchanged: {exc}") from exc
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            # Fresh statistics for the planner, as after any bulk load (otherwise it guesses until autovacuum runs).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         bump_data_version()
         self.stdout.write(self.style.SUCCESS(f"Restored {path}: {self._summary()}."))
 
