@@ -24,12 +24,15 @@ def _int(name: str, default: int) -> int:
 # database connection and ~60-100 MB, and a small VM must not be driven into swap.
 _cores = multiprocessing.cpu_count()
 workers = _int("WEB_CONCURRENCY", min(2 * _cores + 1, 12))
-# Threads let a worker overlap database waits; 1 (the default) keeps the plain sync worker.
-threads = _int("GUNICORN_THREADS", 1)
-worker_class = "gthread" if threads > 1 else "sync"
+# Threaded workers, even with one thread: the worker's main thread keeps reporting to the master while a request
+# runs, so `timeout` catches a hung worker without killing a long export mid-stream (a sync worker is killed after
+# `timeout` seconds of any one request, and the client gets a truncated 200). Two threads let a worker serve one
+# request while another waits on PostgreSQL or on a slow client.
+worker_class = "gthread"
+threads = _int("GUNICORN_THREADS", 2)
 
 bind = os.environ.get("GUNICORN_BIND", f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}")
-# Exports (IATI, GeoJSON of every shelter) may take several seconds on a large dataset; longer than this is a bug.
+# Seconds without a heartbeat before the master restarts a worker (see worker_class).
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)

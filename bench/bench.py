@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import platform
 import re
+import runpy
 import secrets
 import shlex
 import shutil
@@ -121,6 +122,8 @@ def production_env(args: argparse.Namespace, *, cache_seconds: int) -> dict[str,
     )
     if args.workers:
         env["WEB_CONCURRENCY"] = str(args.workers)
+    if args.threads:
+        env["GUNICORN_THREADS"] = str(args.threads)
     return env
 
 
@@ -475,7 +478,8 @@ def write_report(
         f"(commit {commit.strip()}{' with uncommitted changes' if dirty else ''}).",
         "",
         f"- Machine: {machine()}; {versions}.",
-        f"- Server: gunicorn, {workers} sync workers (2 × cores + 1), `DEBUG=0`, PostgreSQL with `CONN_MAX_AGE=60`, "
+        f"- Server: gunicorn (`gunicorn.conf.py`), {workers} workers × {args.threads} threads (gthread), `DEBUG=0`, "
+        "PostgreSQL with `CONN_MAX_AGE=60`, "
         f"cache `{args.cache_url.split('://')[0]}` (`CACHE_URL={args.cache_url}`), request log on, plain http "
         "(`SECURE=0`) on loopback.",
         f"- Load: wrk from a second process on loopback, {CONCURRENCY} connections, 2 threads, a {args.primer:g} s "
@@ -550,6 +554,7 @@ def main() -> None:
     parser.add_argument("--cache-url", default=os.environ.get("BENCH_CACHE_URL", ""))
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8105")))
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: gunicorn.conf.py's)")
+    parser.add_argument("--threads", type=int, default=0, help="threads per worker (default: gunicorn.conf.py's)")
     parser.add_argument("--duration", type=float, default=0, help="seconds per timed run (default 10, quick 2)")
     parser.add_argument("--primer", type=float, default=0, help="seconds of priming per URL (default 5, quick 1)")
     parser.add_argument("--runs", type=int, default=3)
@@ -563,6 +568,8 @@ def main() -> None:
     args.primer = args.primer or (1 if args.quick else 5)
     args.output = args.output or ROOT / "bench" / ("out/RESULTS-quick.md" if args.quick else "RESULTS.md")
     args.secret_key = secrets.token_urlsafe(50)
+    if not args.threads:
+        args.threads = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["threads"]
     if not args.cache_url:
         redis_up = (
             shutil.which("redis-cli")

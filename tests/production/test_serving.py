@@ -73,11 +73,12 @@ def test_request_log_names_the_signed_in_user_and_escapes_odd_paths(client, capl
 
 
 def test_gunicorn_workers_follow_the_cpu_count(monkeypatch):
-    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    for name in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr("multiprocessing.cpu_count", lambda: 2)
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     assert config["workers"] == 5
-    assert config["worker_class"] == "sync"
+    assert (config["worker_class"], config["threads"]) == ("gthread", 2)
     assert config["timeout"] == 30
     monkeypatch.setattr("multiprocessing.cpu_count", lambda: 64)
     assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"] == 12  # capped
@@ -86,6 +87,7 @@ def test_gunicorn_workers_follow_the_cpu_count(monkeypatch):
 def test_gunicorn_settings_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("WEB_CONCURRENCY", "3")
     monkeypatch.setenv("GUNICORN_THREADS", "4")
+    monkeypatch.delenv("GUNICORN_TIMEOUT", raising=False)
     monkeypatch.setenv("GUNICORN_ACCESS_LOG", "")
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     assert (config["workers"], config["threads"], config["worker_class"]) == (3, 4, "gthread")
