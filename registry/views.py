@@ -134,19 +134,14 @@ class ShelterDetailView(DetailView):
         )
 
 
-class StateListView(FilterView):
-    """The 32 states grouped by border region; `state`, `region` and `ordering` narrow or sort them."""
+class StateListView(FilteredListView):
+    """The 32 states grouped by border region, on one page; `state`, `region` and `ordering` narrow or sort them."""
 
     filterset_class = StateFilter
-    template_name = "registry/state_list.html"
+    paginate_by = None
 
     def get_queryset(self) -> QuerySet[State]:
         return State.objects.with_counts()
-
-    def get_filterset(self, filterset_class: type[FilterSet]) -> FilterSet:
-        filterset = super().get_filterset(filterset_class)
-        prepare_filter_form(filterset)
-        return filterset
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
