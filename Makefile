@@ -13,6 +13,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements.lock
 	$(PY) -m pip install -q --no-deps -e .
+	$(PY) -m pip check  # the lock must satisfy every dependency pyproject.toml declares
 	touch $@
 
 run: install
