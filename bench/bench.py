@@ -342,10 +342,13 @@ def parse_wrk(output: str) -> Run:
 
 def wrk(url: str, seconds: float) -> Run:
     command = [
-        "wrk", "--latency", "-t", "2", "-c", str(CONCURRENCY), "-d", f"{seconds}s", "--timeout", "30s", url,
+        "wrk", "--latency", "-t", "2", "-c", str(CONCURRENCY), "-d", f"{max(1, round(seconds))}s",
+        "--timeout", "30s", url,
     ]  # fmt: skip
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    return parse_wrk(output)
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"wrk failed on {url}: {result.stderr.strip() or result.stdout.strip()}")
+    return parse_wrk(result.stdout)
 
 
 REQUEST_LINE = re.compile(r"logger=registry\.request method=GET path=(\S+) status=(\d+) .*? queries=(\d+) ")
@@ -555,8 +558,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8105")))
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: gunicorn.conf.py's)")
     parser.add_argument("--threads", type=int, default=0, help="threads per worker (default: gunicorn.conf.py's)")
-    parser.add_argument("--duration", type=float, default=0, help="seconds per timed run (default 10, quick 2)")
-    parser.add_argument("--primer", type=float, default=0, help="seconds of priming per URL (default 5, quick 1)")
+    parser.add_argument("--duration", type=int, default=0, help="seconds per timed run (default 10, quick 2)")
+    parser.add_argument("--primer", type=int, default=0, help="seconds of priming per URL (default 5, quick 1)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", default="", help="comma-separated substrings: measure only matching endpoints")
     parser.add_argument("--modes", default="off,on", help="anonymous cache modes to measure: off,on")
