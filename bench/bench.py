@@ -43,6 +43,7 @@ TARGET_CACHED = 0.5
 TARGET_P99_MS = 150.0
 TARGET_RSS_MB = 120.0
 TARGET_ROWS_PER_S = 5_000.0
+NOT_IDLE = " (**the machine was not idle**: every figure below is lower than this machine can do when idle)"
 
 
 @dataclass
@@ -313,6 +314,20 @@ class Server:
         return (max(rss, default=0.0), max(pss, default=0.0))
 
 
+def cpu_busy(seconds: float = 3.0) -> float:
+    """The share of all cores busy over a few seconds: anything well above 0 before the server starts is another
+    process competing with the benchmark, and lowers every number in the report."""
+
+    def sample() -> tuple[int, int]:
+        values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+        return sum(values), values[3] + values[4]  # total, idle + iowait
+
+    total1, idle1 = sample()
+    time.sleep(seconds)
+    total2, idle2 = sample()
+    return 1 - (idle2 - idle1) / max(1, total2 - total1)
+
+
 # --- load ----------------------------------------------------------------------------------------------------------
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -489,6 +504,9 @@ def write_report(
         f"primer then {args.runs} runs of {args.duration:g} s per URL; the median of the runs is shown, errors are "
         "summed over all runs. SQL queries per request are the mean over all timed requests (from the app's request "
         "log). Worker memory is the largest worker's RSS (and PSS) after the URL's runs.",
+        f"- Other load: {args.busy_before:.0%} of the CPU was busy with other processes just before the server "
+        f"started{NOT_IDLE if args.busy_before > 0.15 else ''}; 1-minute load average at the end: "
+        f"{os.getloadavg()[0]:.2f}.",
         f"- Dataset: {', '.join(f'{v:,} {k}' for k, v in dataset['sizes'].items())}; `VACUUM (ANALYZE)` after "
         "loading it, as after any bulk load or restore.",
     ]
@@ -608,6 +626,10 @@ def main() -> None:
     out_dir.mkdir(exist_ok=True)
     modes: dict[str, list[Result]] = {}
     workers = 0
+    args.busy_before = cpu_busy()
+    log(f"CPU busy before starting (other processes): {args.busy_before:.0%}")
+    if args.busy_before > 0.15:
+        log("warning: the machine is not idle; the results will be lower than this machine can do")
     for mode in [m.strip() for m in args.modes.split(",") if m.strip()]:
         cached = mode == "on"
         title = "Cache on (ANON_CACHE_SECONDS=300)" if cached else "Cache off (ANON_CACHE_SECONDS=0)"
