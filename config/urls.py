@@ -2,9 +2,10 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from config import health
+from config.api import ApiDocsView, ApiRedocView
 from config.sitemaps import sitemaps
 
 urlpatterns = [
@@ -16,8 +17,8 @@ urlpatterns = [
     # The API keeps one URL per resource whatever the language, so it stays outside i18n_patterns.
     path("api/v1/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", ApiRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]
 
 # The public site: /es/... and /en/...; "/" redirects by the visitor's Accept-Language (LocaleMiddleware).

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
@@ -27,7 +28,7 @@ from django.utils.functional import cached_property
 from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django_filters import ModelMultipleChoiceFilter
+from django_filters import CharFilter, ModelMultipleChoiceFilter, NumberFilter, OrderingFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.drainage import has_override, set_override
@@ -47,9 +48,10 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.exceptions import APIException, MethodNotAllowed, NotFound, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import SAFE_METHODS, AllowAny, DjangoModelPermissionsOrAnonReadOnly
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -93,10 +95,11 @@ class ApiPagination(PageNumberPagination):
     last_page_strings = ()
 
     def get_page_size(self, request: Request) -> int:
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
+        values = request.query_params.getlist(self.page_size_query_param)
+        if not values:
             return self.page_size
-        if not _DIGITS.fullmatch(raw) or not 1 <= int(raw) <= self.max_page_size:
+        raw = values[0]
+        if len(values) > 1 or not _DIGITS.fullmatch(raw) or not 1 <= int(raw) <= self.max_page_size:
             raise ValidationError(
                 {
                     self.page_size_query_param: [
@@ -106,10 +109,21 @@ class ApiPagination(PageNumberPagination):
             )
         return int(raw)
 
-    def paginate_queryset(self, queryset: QuerySet, request: Request, view: Any = None) -> list | None:
-        raw = request.query_params.get(self.page_query_param)
-        if raw is not None and (not _DIGITS.fullmatch(raw) or int(raw) < 1):
+    def page_number(self, request: Request) -> int:
+        values = request.query_params.getlist(self.page_query_param)
+        if not values:
+            return 1
+        if len(values) > 1 or not _DIGITS.fullmatch(values[0]) or int(values[0]) < 1:
             raise ValidationError({self.page_query_param: [_("Give a whole number from 1.")]})
+        return int(values[0])
+
+    def check_parameters(self, request: Request) -> None:
+        """Refuse a bad `page` or `page_size` even where they do not apply (exports cover every page)."""
+        self.page_number(request)
+        self.get_page_size(request)
+
+    def paginate_queryset(self, queryset: QuerySet, request: Request, view: Any = None) -> list | None:
+        raw = str(self.page_number(request))
         self.request = request
         paginator = CachedCountPaginator(queryset, self.get_page_size(request), count_key=count_key(request))
         try:
@@ -263,6 +277,8 @@ class FormatFirstNegotiation(DefaultContentNegotiation):
 
     def select_renderer(self, request: Request, renderers: list[Any], format_suffix: str | None = None) -> Any:
         requested = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+        if requested == "":
+            raise NotFound(_("Name a format: json, or an export format this list offers."))
         if requested:
             renderer = self.filter_renderers(renderers, requested)[0]  # 404 for a format not offered here
             return renderer, renderer.media_type
@@ -399,8 +415,32 @@ class RegistryAutoSchema(AutoSchema):
                     item["enum"] = keys
                 schema = {"type": "array", "items": item}
                 parameters.append(OpenApiParameter(name, schema, explode=True, description=description))
+            elif isinstance(flt, OrderingFilter):
+                # At least one key: `ordering=` is refused like any empty value (an empty list and null would
+                # look the same on the wire).
+                keys = [key for key, _label in flt.extra["choices"]]
+                schema = {"type": "array", "minItems": 1, "items": {"type": "string", "enum": keys}}
+                parameters.append(
+                    OpenApiParameter(
+                        name,
+                        schema,
+                        style="form",
+                        explode=False,
+                        description=str(_("Comma-separated sort keys; a leading - sorts descending.")),
+                    )
+                )
             elif flt.extra.get("max_length"):
                 schema = {"type": "string", "maxLength": flt.extra["max_length"]}
+                parameters.append(OpenApiParameter(name, schema, description=description))
+            elif isinstance(flt, NumberFilter) and {"min_value", "max_value"} & set(flt.extra):
+                # forms.DecimalField and FloatField derive from IntegerField, yet take fractions.
+                fractional = issubclass(flt.field_class, forms.DecimalField | forms.FloatField)
+                integer = issubclass(flt.field_class, forms.IntegerField) and not fractional
+                schema = {"type": "integer" if integer else "number"}
+                if flt.extra.get("min_value") is not None:
+                    schema["minimum"] = flt.extra["min_value"]
+                if flt.extra.get("max_value") is not None:
+                    schema["maximum"] = flt.extra["max_value"]
                 parameters.append(OpenApiParameter(name, schema, description=description))
         return parameters
 
@@ -439,10 +479,19 @@ class RegistryViewSet(viewsets.ModelViewSet):
     permission_classes = [StaffModelPermissionsOrAnonReadOnly]
     filter_backends = [DjangoFilterBackend]
     content_negotiation_class = FormatFirstNegotiation
+    # JSON bodies only: form encodings cannot tell null from "null", nor a list from a repeated field.
+    parser_classes = [JSONParser]
     lookup_value_regex = "[^/]+"
     schema = RegistryAutoSchema()
     list_serializer_class: type[serializers.Serializer] | None = None
     export_renderer_classes: tuple[type[ExportRenderer], ...] = ()
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # A method this URL does not offer is 405 whatever else is wrong with the request (DRF would negotiate the
+        # format first, and answer 404 to TRACE ...?format=csv).
+        if self.action is None:
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         if self.action == "list" and self.list_serializer_class is not None:
@@ -462,13 +511,25 @@ class RegistryViewSet(viewsets.ModelViewSet):
         # Building a FilterSet (form, deep-copied filters) costs more than a small page: skip it when no parameter
         # could belong to it. A prefix match errs towards filtering (range filters add suffixes to their name).
         names = getattr(self.filterset_class, "base_filters", {})
-        if not any(param.startswith(name) for param in self.request.query_params for name in names):
+        params = self.request.query_params
+        if not any(param.startswith(name) for param in params for name in names):
             return queryset
+        # The pages' forms send empty fields for "any"; an API client leaves the parameter out. An empty value
+        # where the schema admits none (a choice, number, date or sort key) is refused rather than silently
+        # ignored, so a client with a bug notices. Only text may be empty.
+        empty = [
+            name
+            for name, flt in names.items()
+            if name in params and "" in params.getlist(name) and not isinstance(flt, CharFilter)
+        ]
+        if empty:
+            raise ValidationError({name: [_("Give a value, or leave the parameter out.")] for name in empty})
         return super().filter_queryset(queryset)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
         renderer = request.accepted_renderer
         if isinstance(renderer, ExportRenderer):
+            self.paginator.check_parameters(request)
             return self.export(renderer, self.filter_queryset(self.get_export_queryset()))
         queryset = self.filter_queryset(self.get_queryset())
         plan = values_plan(self.get_serializer_class(), queryset)
@@ -517,6 +578,24 @@ class RegistryViewSet(viewsets.ModelViewSet):
         instance = self.get_object()
         self.last_modified = getattr(instance, "updated_at", None)
         return Response(self.get_serializer(instance).data)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        data = self._saved(serializer.instance)
+        return Response(data, status=status.HTTP_201_CREATED, headers=self.get_success_headers(data))
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        self.perform_update(serializer)
+        return Response(self._saved(serializer.instance))
+
+    def _saved(self, instance: Model) -> dict[str, Any]:
+        # Answer with the record as a read would show it: with the counts and related rows a read's queryset adds.
+        return self.get_serializer(self.get_queryset().get(pk=instance.pk)).data
 
     def perform_create(self, serializer: serializers.Serializer) -> None:
         self._save(serializer)

@@ -82,6 +82,11 @@ class CoordinateField(serializers.FloatField):
 
     def to_internal_value(self, data: Any) -> Decimal:
         value = super().to_internal_value(data)
+        # The range is checked here, before rounding: 1e307 degrees cannot even be rounded to six places.
+        if self.max_value is not None and value > self.max_value:
+            self.fail("max_value", max_value=self.max_value)
+        if self.min_value is not None and value < self.min_value:
+            self.fail("min_value", min_value=self.min_value)
         return Decimal(repr(value)).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
 
 
@@ -243,6 +248,8 @@ class ShelterSerializer(VersionedUpdateMixin, ShelterListSerializer):
             "updated_at",
         ]
         read_only_fields = ["version", "created_at", "updated_at"]
+        # Name-per-state uniqueness is checked in validate(), as an error on `name` rather than on the pair.
+        validators: list = []
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         errors: dict[str, str] = {}
@@ -413,8 +420,6 @@ class AgreementSerializer(VersionedUpdateMixin, serializers.ModelSerializer):
         if items is not None:
             agreement.items.all().delete()
             SupportItem.objects.bulk_create(SupportItem(agreement=agreement, **item) for item in items)
-        # The prefetched items are stale now; the response must show the new ones.
-        getattr(agreement, "_prefetched_objects_cache", {}).pop("items", None)
         return agreement
 
 
