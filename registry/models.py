@@ -113,8 +113,8 @@ class CodeManager(models.Manager):
         return self.get(code=code)
 
 
-class Service(BilingualNameMixin, models.Model):
-    """A service a shelter offers (medical care, legal aid, lodging, ...)."""
+class ReferenceTerm(BilingualNameMixin, models.Model):
+    """A term of a small controlled vocabulary, with a stable `code` and its Spanish and English names."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=80)
@@ -123,36 +123,30 @@ class Service(BilingualNameMixin, models.Model):
     objects = CodeManager()
 
     class Meta:
+        abstract = True
         ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+
+class Service(ReferenceTerm):
+    """A service a shelter offers (medical care, legal aid, lodging, ...)."""
+
+    class Meta(ReferenceTerm.Meta):
         verbose_name = _("service")
         verbose_name_plural = _("services")
 
-    def __str__(self) -> str:
-        return self.name
 
-    def natural_key(self) -> tuple[str]:
-        return (self.code,)
-
-
-class PopulationGroup(BilingualNameMixin, models.Model):
+class PopulationGroup(ReferenceTerm):
     """A group a shelter serves (women, children, unaccompanied minors, LGBTI people, ...)."""
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=80)
-    name_es = models.CharField(_("name (Spanish)"), max_length=80)
-
-    objects = CodeManager()
-
-    class Meta:
-        ordering = ["code"]
+    class Meta(ReferenceTerm.Meta):
         verbose_name = _("population group")
         verbose_name_plural = _("population groups")
-
-    def __str__(self) -> str:
-        return self.name
-
-    def natural_key(self) -> tuple[str]:
-        return (self.code,)
 
 
 class OperatorType(models.TextChoices):
