@@ -12,10 +12,10 @@ from rest_framework.validators import UniqueValidator
 from news.models import Article
 from projects.models import Project
 from registry.models import Shelter
-from registry.serializers import ApiLinkField, StateKeyField, VersionedUpdateMixin
+from registry.serializers import ApiLinkField, ApiModelSerializer, StateKeyField, VersionedUpdateMixin
 
 
-class ArticleListSerializer(serializers.ModelSerializer):
+class ArticleListSerializer(ApiModelSerializer):
     url = ApiLinkField("article-detail", "slug")
     states = StateKeyField(many=True, required=False, help_text=_("ISO 3166-2 codes of the states concerned."))
 

@@ -11,12 +11,19 @@ from rest_framework.validators import UniqueValidator
 
 from projects.iati import iati_identifier
 from projects.models import Project, ProjectObjective, ThematicArea
-from registry.serializers import ApiLinkField, MoneyField, StateKeyField, VersionedUpdateMixin, reads
+from registry.serializers import (
+    ApiLinkField,
+    ApiModelSerializer,
+    MoneyField,
+    StateKeyField,
+    VersionedUpdateMixin,
+    reads,
+)
 
 YEAR_RANGE = {"min_value": 1950, "max_value": 2100}
 
 
-class ThematicAreaSerializer(serializers.ModelSerializer):
+class ThematicAreaSerializer(ApiModelSerializer):
     url = ApiLinkField("thematic-area-detail", "slug")
     name = serializers.CharField(read_only=True, help_text=_("In the language asked for by Accept-Language."))
     position = serializers.IntegerField(min_value=0, max_value=32767, required=False)
@@ -27,14 +34,14 @@ class ThematicAreaSerializer(serializers.ModelSerializer):
         fields = ["url", "slug", "name", "name_en", "name_es", "description", "position", "project_count"]
 
 
-class ProjectObjectiveSerializer(serializers.ModelSerializer):
+class ProjectObjectiveSerializer(ApiModelSerializer):
     class Meta:
         model = ProjectObjective
         fields = ["position", "text"]
         read_only_fields = fields
 
 
-class ProjectListSerializer(serializers.ModelSerializer):
+class ProjectListSerializer(ApiModelSerializer):
     url = ApiLinkField("project-detail", "slug")
     iati_identifier = serializers.SerializerMethodField(
         help_text=_("Reporting organisation identifier, a hyphen, and the Projects ID.")

@@ -6,9 +6,14 @@ with `modified_after`. Invalid values are form errors: a 400 in the API, a messa
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import django_filters as filters
+from django import forms
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 
 from registry.models import (
     AgreementStatus,
@@ -51,8 +56,26 @@ def region_filter(field_name: str, *, distinct: bool = True) -> filters.ChoiceFi
     )
 
 
+class UTCIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time, turned to UTC: any offset up to ±23:59 is valid ISO 8601, but PostgreSQL refuses
+    offsets beyond ±15:59, and a date near year 1 or 9999 may not survive the shift at all."""
+
+    def to_python(self, value: object) -> datetime | None:
+        parsed = super().to_python(value)
+        if parsed is None or timezone.is_naive(parsed):
+            return parsed
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError as exc:
+            raise forms.ValidationError(_("Enter a date-time between the years 1 and 9999."), code="invalid") from exc
+
+
+class UTCIsoDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UTCIsoDateTimeField
+
+
 def modified_after_filter() -> filters.IsoDateTimeFilter:
-    return filters.IsoDateTimeFilter(
+    return UTCIsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         label=_("Modified after"),

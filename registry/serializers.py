@@ -8,7 +8,7 @@ repeats the database constraints so a bad write answers 400 with field errors in
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.core.exceptions import FieldDoesNotExist
+from django.core.validators import RegexValidator
 from django.db import connection, models, transaction
 from django.db.models import Model, QuerySet
 from django.urls import reverse
@@ -40,6 +41,11 @@ from registry.models import (
     Shelter,
     State,
     SupportItem,
+)
+
+# Natural keys that name a record's URL: no slash, and starting with a letter or digit.
+URL_KEY = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9 ._&-]*$", _("Letters, digits, spaces and - . _ & only, starting with a letter or digit.")
 )
 
 # Upper bounds for counts a client may send: far above any real shelter, far below database integer limits.
@@ -97,6 +103,40 @@ class ApiLinkField(serializers.HyperlinkedIdentityField):
         super().__init__(view_name=f"api:{view_name}", lookup_field=lookup_field, **kwargs)
 
 
+class ApiModelSerializer(serializers.ModelSerializer):
+    """A ModelSerializer that takes input exactly as the schema describes it.
+
+    DRF is lenient: a text field takes 12 and trims "  x" before counting its length, a number field takes "12".
+    The OpenAPI schema promises strings and integers, and clients are checked against it, so a value of the wrong
+    JSON type, or text longer than allowed as sent, is refused with a field error.
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            errors = {}
+            for name, field in self.fields.items():
+                if field.read_only or name not in data or (data[name] is None and field.allow_null):
+                    continue
+                message = _wrong_type(field, data[name])
+                if message:
+                    errors[name] = [message]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+def _wrong_type(field: serializers.Field, value: Any) -> str | None:
+    if isinstance(field, serializers.DecimalField | serializers.CharField) and not isinstance(value, str):
+        return str(_("Give a string."))
+    if isinstance(field, serializers.CharField) and field.max_length is not None and len(value) > field.max_length:
+        return str(_("Give at most %(count)d characters.") % {"count": field.max_length})
+    if isinstance(field, serializers.IntegerField) and (isinstance(value, bool) or not isinstance(value, int)):
+        return str(_("Give a whole number."))
+    if isinstance(field, serializers.FloatField) and (isinstance(value, bool) or not isinstance(value, int | float)):
+        return str(_("Give a number."))
+    return None
+
+
 class VersionedUpdateMixin:
     """An update claims the record's next `version` with a conditional UPDATE, as the admin does, so of two writes
     racing on one record only the first wins; the other fails with StaleEditError (answered 409)."""
@@ -107,7 +147,7 @@ class VersionedUpdateMixin:
             return super().update(instance, validated_data)  # type: ignore[misc]
 
 
-class StateSerializer(serializers.ModelSerializer):
+class StateSerializer(ApiModelSerializer):
     url = ApiLinkField("state-detail", "iso_code")
     region_label = serializers.SerializerMethodField()
     shelter_count = serializers.IntegerField(read_only=True, help_text=_("Shelters in the state."))
@@ -131,18 +171,19 @@ class StateSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["created_at", "updated_at"]
         extra_kwargs = {
-            "iso_code": {"help_text": _("ISO 3166-2 code, e.g. MX-CHP.")},
+            "iso_code": {
+                "validators": [
+                    RegexValidator(r"^MX-[A-Z]{2,3}$", _("A Mexican ISO 3166-2 code: MX- and 2 or 3 capitals.")),
+                    UniqueValidator(queryset=State.objects.all()),
+                ],
+                "help_text": _("ISO 3166-2 code, e.g. MX-CHP."),
+            },
             "inegi_code": {"help_text": _("01 to 32, as text.")},
         }
 
     @reads("region")
     def get_region_label(self, state: State) -> str:
         return str(BorderRegion(state.region).label)
-
-    def validate_iso_code(self, value: str) -> str:
-        if not value.startswith("MX-") or len(value) < 5:
-            raise serializers.ValidationError(_("A Mexican ISO 3166-2 code starts with MX-, e.g. MX-CHP."))
-        return value
 
     def validate_inegi_code(self, value: str) -> str:
         if not (value.isascii() and value.isdigit() and len(value) == 2):
@@ -160,7 +201,7 @@ class StateKeyField(serializers.SlugRelatedField):
         super().__init__(**kwargs)
 
 
-class ShelterListSerializer(serializers.ModelSerializer):
+class ShelterListSerializer(ApiModelSerializer):
     """The compact row of the list: what a map or a table needs, nothing fetched per row."""
 
     url = ApiLinkField("shelter-detail", "slug")
@@ -207,7 +248,7 @@ class ShelterListSerializer(serializers.ModelSerializer):
         read_only_fields = ["version", "updated_at"]
 
 
-class AgreementSummarySerializer(serializers.ModelSerializer):
+class AgreementSummarySerializer(ApiModelSerializer):
     url = ApiLinkField("agreement-detail", "reference")
     donor = serializers.CharField(source="donor.acronym", read_only=True)
     project = serializers.CharField(source="project.prima_id", read_only=True, allow_null=True, default=None)
@@ -285,7 +326,7 @@ class ShelterSerializer(VersionedUpdateMixin, ShelterListSerializer):
         return {field: getattr(self.instance, field) for field in fields}
 
 
-class DonorSerializer(serializers.ModelSerializer):
+class DonorSerializer(ApiModelSerializer):
     url = ApiLinkField("donor-detail", "acronym")
     country = serializers.RegexField(
         r"^[A-Z]{2}$",
@@ -299,6 +340,12 @@ class DonorSerializer(serializers.ModelSerializer):
         model = Donor
         fields = ["url", "acronym", "name", "country", "website", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {
+            "acronym": {
+                "validators": [URL_KEY, UniqueValidator(queryset=Donor.objects.all())],
+                "help_text": _("Letters and digits (also - . _ & and spaces), e.g. PRM; it names the donor's URL."),
+            }
+        }
 
 
 class DonorDetailSerializer(DonorSerializer):
@@ -308,7 +355,7 @@ class DonorDetailSerializer(DonorSerializer):
         fields = [*DonorSerializer.Meta.fields, "agreements"]
 
 
-class SupportItemSerializer(serializers.ModelSerializer):
+class SupportItemSerializer(ApiModelSerializer):
     quantity = QuantityField(allow_null=True, required=False)
     value_usd = MoneyField(allow_null=True, required=False)
 
@@ -317,7 +364,7 @@ class SupportItemSerializer(serializers.ModelSerializer):
         fields = ["category", "description", "quantity", "unit", "value_usd"]
 
 
-class AgreementSerializer(VersionedUpdateMixin, serializers.ModelSerializer):
+class AgreementSerializer(VersionedUpdateMixin, ApiModelSerializer):
     url = ApiLinkField("agreement-detail", "reference")
     shelter = serializers.SlugRelatedField(
         slug_field="slug", queryset=Shelter.objects.all(), help_text=_("Slug of the shelter.")
@@ -369,7 +416,12 @@ class AgreementSerializer(VersionedUpdateMixin, serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["version", "created_at", "updated_at"]
-        extra_kwargs = {"status": {"default": AgreementStatus.SIGNED}}
+        extra_kwargs = {
+            "status": {"default": AgreementStatus.SIGNED},
+            "reference": {
+                "validators": [URL_KEY, UniqueValidator(queryset=CooperationAgreement.objects.all())],
+            },
+        }
         # The shelter/donor/phase uniqueness is checked in validate(), with a message naming the clash.
         validators: list = []
 

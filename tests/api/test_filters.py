@@ -282,3 +282,19 @@ def test_unknown_parameters_are_ignored(world, client):
 
     assert response.status_code == HTTPStatus.OK
     assert response.json()["count"] == Shelter.objects.count()
+
+
+@pytest.mark.parametrize(
+    ("value", "status"),
+    [
+        ("2000-01-01T00:00:00+17:37", HTTPStatus.OK),  # valid ISO 8601, beyond what PostgreSQL takes as an offset
+        ("2000-01-01T00:00:00-23:59", HTTPStatus.OK),
+        ("0001-01-01T00:00:00Z", HTTPStatus.OK),
+        ("9999-12-31T23:59:59-05:00", HTTPStatus.BAD_REQUEST),  # past year 9999 once in UTC
+        ("9999-12-31T23:59:59", HTTPStatus.BAD_REQUEST),  # Mexico City time: past 9999 in UTC too
+    ],
+)
+def test_modified_after_takes_any_iso_offset(world, client, value, status):
+    response = client.get(f"{API}/shelters/", {"modified_after": value})
+
+    assert response.status_code == status

@@ -349,3 +349,19 @@ def test_methods_not_offered_answer_405(editor_client):
 
     assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
     assert "GET" in response["Allow"]
+
+
+@pytest.mark.parametrize(
+    ("path", "payload", "field"),
+    [
+        ("shelters", {**SHELTER, "capacity": "12"}, "capacity"),
+        ("shelters", {**SHELTER, "capacity": True}, "capacity"),
+        ("shelters", {**SHELTER, "name": 12}, "name"),
+        ("shelters", {**SHELTER, "latitude": "16.5", "longitude": -95}, "latitude"),
+        ("projects", {**PROJECT, "budget_usd": 1000}, "budget_usd"),
+        ("projects", {**PROJECT, "start_year": 2020.5}, "start_year"),
+        ("donors", {"name": "X", "acronym": "\u00a0" + "A" * 20}, "acronym"),  # 21 characters as sent
+    ],
+)
+def test_values_must_have_the_documented_json_type_and_length(editor_client, path, payload, field):
+    assert_field_error(post(editor_client, path, payload), field)
