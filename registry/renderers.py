@@ -13,13 +13,19 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import islice
+from operator import itemgetter
 from typing import Any
 
+from django.db.models import QuerySet
 from rest_framework.renderers import BaseRenderer
 
-from registry.models import CooperationAgreement, Shelter
+from registry.models import Shelter, SupportItem
+from registry.serializers import RelatedKeys
 
 MULTI_VALUE_SEPARATOR = "; "
+MODEL_CHUNK = 500  # records per query when an export reads model instances (with their prefetches)
+VALUES_CHUNK = 2000  # rows per query when it reads plain values
 
 
 @dataclass(frozen=True)
@@ -51,10 +57,14 @@ class _Line:
 
 
 class ExportRenderer(BaseRenderer):
-    """A list format built from the whole filtered queryset; `stream()` yields the document piece by piece."""
+    """A list format built from the whole filtered queryset: `rows()` reads it in chunks, `stream()` yields the
+    document piece by piece."""
 
     charset = "utf-8"
     filename = "export"
+
+    def rows(self, queryset: QuerySet) -> Iterable[Any]:
+        return queryset.iterator(chunk_size=MODEL_CHUNK)
 
     def stream(self, rows: Iterable[Any]) -> Iterator[str]:
         raise NotImplementedError
@@ -99,99 +109,181 @@ class GeoJSONRenderer(ExportRenderer):
         yield "]}\n"
 
 
+def values_rows(
+    queryset: QuerySet, fields: list[str], related: dict[str, Callable[[list[Any]], dict[Any, list[Any]]]]
+) -> Iterator[dict[str, Any]]:
+    """Plain dict rows of `fields` (values() paths), each with a list per `related` name, fetched once per chunk.
+
+    Tens of thousands of records would otherwise each become a model instance with related managers and prefetch
+    caches; dicts are several times cheaper to make and to read.
+    """
+    rows = queryset.prefetch_related(None).values("pk", *fields).iterator(chunk_size=VALUES_CHUNK)
+    while chunk := list(islice(rows, VALUES_CHUNK)):
+        ids = [row["pk"] for row in chunk]
+        fetched = {name: fetch(ids) for name, fetch in related.items()}
+        for row in chunk:
+            for name, grouped in fetched.items():
+                row[name] = grouped.get(row["pk"], [])
+            yield row
+
+
 def point(latitude: Decimal | None, longitude: Decimal | None) -> dict[str, Any] | None:
     if latitude is None or longitude is None:
         return None
     return {"type": "Point", "coordinates": [float(longitude), float(latitude)]}
 
 
-def _codes(manager: Any) -> list[str]:
-    return [related.code for related in manager.all()]
-
+SHELTER_FIELDS = [
+    "slug",
+    "name",
+    "operator_type",
+    "state__name",
+    "state__iso_code",
+    "state__region",
+    "municipality",
+    "address",
+    "latitude",
+    "longitude",
+    "status",
+    "capacity",
+    "average_daily_arrivals",
+    "peak_daily_arrivals",
+    "phone",
+    "email",
+    "website",
+    "last_verified",
+    "updated_at",
+]
 
 SHELTER_COLUMNS: tuple[Column, ...] = (
-    Column("slug", "#meta+id", lambda s: s.slug),
-    Column("name", "#org+name", lambda s: s.name),
-    Column("operator_type", "#org+type", lambda s: s.operator_type),
-    Column("state", "#adm1+name", lambda s: s.state.name),
-    Column("state_code", "#adm1+code", lambda s: s.state.iso_code),
-    Column("region", "#region+border", lambda s: s.state.region),
-    Column("municipality", "#loc+name", lambda s: s.municipality),
-    Column("address", "#loc+address", lambda s: s.address),
-    Column("latitude", "#geo+lat", lambda s: s.latitude),
-    Column("longitude", "#geo+lon", lambda s: s.longitude),
-    Column("status", "#status", lambda s: s.status),
-    Column("services", "#service+code", lambda s: _codes(s.services)),
-    Column("populations", "#population+type", lambda s: _codes(s.populations)),
-    Column("capacity", "#capacity+beds", lambda s: s.capacity),
-    Column("average_daily_arrivals", "#population+arrivals+avg", lambda s: s.average_daily_arrivals),
-    Column("peak_daily_arrivals", "#population+arrivals+peak", lambda s: s.peak_daily_arrivals),
-    Column("phone", "#contact+phone", lambda s: s.phone),
-    Column("email", "#contact+email", lambda s: s.email),
-    Column("website", "#contact+url", lambda s: s.website),
-    Column("last_verified", "#date+verified", lambda s: s.last_verified),
-    Column("updated_at", "#date+updated", lambda s: s.updated_at),
+    Column("slug", "#meta+id", itemgetter("slug")),
+    Column("name", "#org+name", itemgetter("name")),
+    Column("operator_type", "#org+type", itemgetter("operator_type")),
+    Column("state", "#adm1+name", itemgetter("state__name")),
+    Column("state_code", "#adm1+code", itemgetter("state__iso_code")),
+    Column("region", "#region+border", itemgetter("state__region")),
+    Column("municipality", "#loc+name", itemgetter("municipality")),
+    Column("address", "#loc+address", itemgetter("address")),
+    Column("latitude", "#geo+lat", itemgetter("latitude")),
+    Column("longitude", "#geo+lon", itemgetter("longitude")),
+    Column("status", "#status", itemgetter("status")),
+    Column("services", "#service+code", itemgetter("services")),
+    Column("populations", "#population+type", itemgetter("populations")),
+    Column("capacity", "#capacity+beds", itemgetter("capacity")),
+    Column("average_daily_arrivals", "#population+arrivals+avg", itemgetter("average_daily_arrivals")),
+    Column("peak_daily_arrivals", "#population+arrivals+peak", itemgetter("peak_daily_arrivals")),
+    Column("phone", "#contact+phone", itemgetter("phone")),
+    Column("email", "#contact+email", itemgetter("email")),
+    Column("website", "#contact+url", itemgetter("website")),
+    Column("last_verified", "#date+verified", itemgetter("last_verified")),
+    Column("updated_at", "#date+updated", itemgetter("updated_at")),
 )
+
+
+def shelter_rows(queryset: QuerySet) -> Iterator[dict[str, Any]]:
+    related = {
+        "services": RelatedKeys.of(Shelter, "services", "code").fetch,
+        "populations": RelatedKeys.of(Shelter, "populations", "code").fetch,
+    }
+    return values_rows(queryset, SHELTER_FIELDS, related)
 
 
 class ShelterCSVRenderer(CSVRenderer):
     filename = "shelters"
     columns = SHELTER_COLUMNS
 
+    def rows(self, queryset: QuerySet) -> Iterable[Any]:
+        return shelter_rows(queryset)
+
 
 class ShelterGeoJSONRenderer(GeoJSONRenderer):
     filename = "shelters"
 
-    def feature(self, shelter: Shelter) -> dict[str, Any]:
+    def rows(self, queryset: QuerySet) -> Iterable[Any]:
+        return shelter_rows(queryset)
+
+    def feature(self, shelter: dict[str, Any]) -> dict[str, Any]:
         return {
             "type": "Feature",
-            "id": shelter.slug,
-            "geometry": point(shelter.latitude, shelter.longitude),
+            "id": shelter["slug"],
+            "geometry": point(shelter["latitude"], shelter["longitude"]),
             "properties": {
-                "slug": shelter.slug,
-                "name": shelter.name,
-                "state": shelter.state.iso_code,
-                "state_name": shelter.state.name,
-                "region": shelter.state.region,
-                "municipality": shelter.municipality,
-                "address": shelter.address,
-                "operator_type": shelter.operator_type,
-                "status": shelter.status,
-                "capacity": shelter.capacity,
-                "services": _codes(shelter.services),
-                "populations": _codes(shelter.populations),
-                "last_verified": shelter.last_verified,
+                "slug": shelter["slug"],
+                "name": shelter["name"],
+                "state": shelter["state__iso_code"],
+                "state_name": shelter["state__name"],
+                "region": shelter["state__region"],
+                "municipality": shelter["municipality"],
+                "address": shelter["address"],
+                "operator_type": shelter["operator_type"],
+                "status": shelter["status"],
+                "capacity": shelter["capacity"],
+                "services": shelter["services"],
+                "populations": shelter["populations"],
+                "last_verified": shelter["last_verified"],
             },
         }
 
 
-def _item_total(agreement: CooperationAgreement) -> Decimal | None:
-    values = [item.value_usd for item in agreement.items.all() if item.value_usd is not None]
+AGREEMENT_FIELDS = [
+    "reference",
+    "shelter__name",
+    "shelter__slug",
+    "shelter__state__name",
+    "shelter__state__iso_code",
+    "shelter__municipality",
+    "donor__name",
+    "donor__acronym",
+    "implementing_office",
+    "project__prima_id",
+    "status",
+    "signed_on",
+    "programme_phase",
+    "programme_year",
+    "updated_at",
+]
+
+
+def _items(ids: list[Any]) -> dict[Any, list[tuple[str, str, Decimal | None]]]:
+    grouped: dict[Any, list[tuple[str, str, Decimal | None]]] = {}
+    items = SupportItem.objects.filter(agreement_id__in=ids).order_by("agreement_id", "category", "id")
+    for owner, category, description, value in items.values_list(
+        "agreement_id", "category", "description", "value_usd"
+    ):
+        grouped.setdefault(owner, []).append((category, description, value))
+    return grouped
+
+
+def _item_total(agreement: dict[str, Any]) -> Decimal | None:
+    values = [value for _category, _description, value in agreement["items"] if value is not None]
     return sum(values, Decimal("0")) if values else None
 
 
 AGREEMENT_COLUMNS: tuple[Column, ...] = (
-    Column("reference", "#meta+id", lambda a: a.reference),
-    Column("shelter", "#org+name+shelter", lambda a: a.shelter.name),
-    Column("shelter_slug", "#org+code+shelter", lambda a: a.shelter.slug),
-    Column("state", "#adm1+name", lambda a: a.shelter.state.name),
-    Column("state_code", "#adm1+code", lambda a: a.shelter.state.iso_code),
-    Column("municipality", "#loc+name", lambda a: a.shelter.municipality),
-    Column("donor", "#org+name+funder", lambda a: a.donor.name),
-    Column("donor_acronym", "#org+code+funder", lambda a: a.donor.acronym),
-    Column("implementing_office", "#org+name+impl", lambda a: a.implementing_office),
-    Column("project", "#activity+code", lambda a: a.project.prima_id if a.project else None),
-    Column("status", "#status", lambda a: a.status),
-    Column("signed_on", "#date+signed", lambda a: a.signed_on),
-    Column("programme_phase", "#meta+phase", lambda a: a.programme_phase),
-    Column("programme_year", "#date+year", lambda a: a.programme_year),
-    Column("categories", "#sector", lambda a: sorted({item.category for item in a.items.all()})),
-    Column("items", "#item+name", lambda a: [item.description for item in a.items.all()]),
+    Column("reference", "#meta+id", itemgetter("reference")),
+    Column("shelter", "#org+name+shelter", itemgetter("shelter__name")),
+    Column("shelter_slug", "#org+code+shelter", itemgetter("shelter__slug")),
+    Column("state", "#adm1+name", itemgetter("shelter__state__name")),
+    Column("state_code", "#adm1+code", itemgetter("shelter__state__iso_code")),
+    Column("municipality", "#loc+name", itemgetter("shelter__municipality")),
+    Column("donor", "#org+name+funder", itemgetter("donor__name")),
+    Column("donor_acronym", "#org+code+funder", itemgetter("donor__acronym")),
+    Column("implementing_office", "#org+name+impl", itemgetter("implementing_office")),
+    Column("project", "#activity+code", itemgetter("project__prima_id")),
+    Column("status", "#status", itemgetter("status")),
+    Column("signed_on", "#date+signed", itemgetter("signed_on")),
+    Column("programme_phase", "#meta+phase", itemgetter("programme_phase")),
+    Column("programme_year", "#date+year", itemgetter("programme_year")),
+    Column("categories", "#sector", lambda a: sorted({category for category, _d, _v in a["items"]})),
+    Column("items", "#item+name", lambda a: [description for _c, description, _v in a["items"]]),
     Column("value_usd", "#value+usd", _item_total),
-    Column("updated_at", "#date+updated", lambda a: a.updated_at),
+    Column("updated_at", "#date+updated", itemgetter("updated_at")),
 )
 
 
 class AgreementCSVRenderer(CSVRenderer):
     filename = "agreements"
     columns = AGREEMENT_COLUMNS
+
+    def rows(self, queryset: QuerySet) -> Iterable[Any]:
+        return values_rows(queryset, AGREEMENT_FIELDS, {"items": _items})
