@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from config.cache import data_version
-from config.middleware import _capture
+from config.middleware import _cache_key, _capture
 from tests.factories import ArticleFactory, ProjectFactory, ServiceFactory, ShelterFactory, state
 
 pytestmark = pytest.mark.django_db
@@ -224,3 +224,15 @@ def test_an_abandoned_stream_is_not_cached():
     assert cache.get("anon-page:test") is None
     assert list(_capture(iter([b"first", b"second"]), "anon-page:test", {"status": 200})) == [b"first", b"second"]
     assert cache.get("anon-page:test")["content"] == b"firstsecond"
+
+
+def test_large_bodies_are_cached_compressed(api_client, monkeypatch):
+    monkeypatch.setattr("config.middleware.COMPRESS_ABOVE_BYTES", 100)
+    for n in range(3):
+        ShelterFactory(name=f"Albergue {n}", latitude="14.9", longitude="-92.26")
+    url = reverse("api:shelter-list")
+    first = api_client.get(url, {"format": "geojson"})
+    body = b"".join(first.streaming_content)
+    stored = cache.get(_cache_key(first.wsgi_request))
+    assert stored["compressed"] and len(stored["content"]) < len(body)
+    assert api_client.get(url, {"format": "geojson"}).content == body
