@@ -19,6 +19,7 @@ from django import forms
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.redis import RedisCache
 from django.core.paginator import InvalidPage, Paginator
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Count, Max, Model, Prefetch, ProtectedError, QuerySet, RestrictedError
@@ -188,12 +189,23 @@ class WindowCountThrottleMixin:
         self.now = self.timer()
         window = int(self.now // self.duration)
         self.window_ends = (window + 1) * self.duration
-        key = f"{key}:{window}"
+        return self.count(f"{key}:{window}", self.duration + 1) <= self.num_requests
+
+    def count(self, key: str, timeout: int) -> int:
+        """This request's number in the window: one round trip to Redis, a few calls to any other cache."""
+        backend = caches["default"] if self.cache is cache else self.cache  # the backend behind the proxy
+        if isinstance(backend, RedisCache):
+            # Django's incr() is two round trips (EXISTS, INCR) and has no expiry: create-with-expiry and
+            # increment in one pipeline instead.
+            full_key = backend.make_and_validate_key(key)
+            pipe = backend._cache.get_client(full_key, write=True).pipeline(transaction=False)
+            pipe.set(full_key, 0, ex=timeout, nx=True)
+            pipe.incr(full_key)
+            return pipe.execute()[1]
         try:
-            count = self.cache.incr(key)  # one round trip in the usual case: the window's counter exists
+            return self.cache.incr(key)
         except ValueError:  # the window's first request (or a cache that stores nothing)
-            count = 1 if self.cache.add(key, 1, self.duration + 1) else self.cache.incr(key)
-        return count <= self.num_requests
+            return 1 if self.cache.add(key, 1, timeout) else self.cache.incr(key)
 
     def wait(self) -> float:
         return max(self.window_ends - self.now, 0.0)

@@ -91,6 +91,10 @@ class CSVRenderer(ExportRenderer):
             yield writer.writerow([cell(column.value(row)) for column in self.columns])
 
 
+# One encoder for every feature: json.dumps with options builds a new one per call.
+_JSON = json.JSONEncoder(ensure_ascii=False, default=cell)
+
+
 class GeoJSONRenderer(ExportRenderer):
     """An RFC 7946 FeatureCollection: coordinates are [longitude, latitude]; records without them have no geometry."""
 
@@ -104,7 +108,7 @@ class GeoJSONRenderer(ExportRenderer):
         yield '{"type": "FeatureCollection", "features": ['
         separator = ""
         for row in rows:
-            yield separator + json.dumps(self.feature(row), ensure_ascii=False, default=cell)
+            yield separator + _JSON.encode(self.feature(row))
             separator = ", "
         yield "]}\n"
 

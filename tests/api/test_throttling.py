@@ -1,9 +1,11 @@
 """Throttling: anonymous clients per address under API_ANON_RATE, signed-in clients per account under API_USER_RATE."""
 
 from http import HTTPStatus
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 from rest_framework.throttling import SimpleRateThrottle
 
 from tests.api.conftest import API, client_for
@@ -44,3 +46,32 @@ def test_the_token_endpoint_is_throttled_too(low_rates, client):
     statuses = [client.post(f"{API}/auth/token/", {"username": "x", "password": "y"}).status_code for _ in range(4)]
 
     assert statuses[-1] == HTTPStatus.TOO_MANY_REQUESTS
+
+
+def _redis_url() -> str | None:
+    try:
+        import redis
+
+        redis.Redis(host="127.0.0.1", port=6379, db=13, socket_connect_timeout=0.5).ping()
+    except Exception:  # noqa: BLE001 - no server here
+        return None
+    return "redis://127.0.0.1:6379/13"
+
+
+@pytest.mark.skipif(_redis_url() is None, reason="no Redis server on 127.0.0.1:6379 to test the Redis path against")
+def test_counting_in_redis_is_one_counter_per_window_with_an_expiry(monkeypatch, settings, client):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url()}}
+    from django.core.cache import cache as redis_cache
+
+    redis_cache.clear()
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "2/min", "user": "5/min"})
+
+    with mock.patch.object(RedisCache, "incr", side_effect=AssertionError("the pipeline counts, not incr()")):
+        statuses = [client.get(f"{API}/donors/").status_code for _ in range(3)]
+    client_redis = redis_cache._cache.get_client(write=True)
+    keys = client_redis.keys("*throttle_anon*")
+
+    assert statuses == [200, 200, 429]
+    assert len(keys) == 1 and int(client_redis.get(keys[0])) == 3
+    assert 0 < client_redis.ttl(keys[0]) <= 61
+    redis_cache.clear()
