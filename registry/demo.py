@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 import factory
 import factory.fuzzy
 import factory.random
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
@@ -565,7 +565,39 @@ def generate(
         _agreements(result, agreements, shelter_rows, donors, project_rows, timed)
         _articles(result, articles, states, shelter_rows, project_rows, donors, timed)
         result.seconds = time.perf_counter() - started
+    analyze()
     return result
+
+
+def analyze() -> None:
+    """Fresh planner statistics after a bulk load: without them PostgreSQL guesses row counts (30 shelters per state
+    instead of 1,500) and picks slow plans until autovacuum gets round to the tables."""
+    if connection.in_atomic_block:  # inside a caller's transaction (tests): the statistics can wait
+        return
+    tables = [
+        m._meta.db_table
+        for m in (
+            Shelter,
+            Shelter.services.through,
+            Shelter.populations.through,
+            Donor,
+            CooperationAgreement,
+            SupportItem,
+            Project,
+            Project.states.through,
+            Project.thematic_areas.through,
+            ProjectObjective,
+            Article,
+            Article.states.through,
+            Article.shelters.through,
+            Article.projects.through,
+        )
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+        else:
+            cursor.execute("ANALYZE")
 
 
 def _donors(result: DemoResult) -> list[Donor]:
@@ -585,7 +617,10 @@ def _shelters(
     weights = [STATE_WEIGHTS.get(s.iso_code, 1) for s in states]
     core = [s for s in services if s.code in {"lodging", "food"}]
     others = [s for s in services if s not in core]
-    names: set[tuple[str, int]] = set()
+    # Names are unique within a state: keep clear of the real shelters (generate_demo --force on seeded data).
+    names: set[tuple[str, int]] = set(
+        Shelter.objects.exclude(slug__startswith=DEMO_PREFIX).values_list("name", "state_id")
+    )
     created: list[Shelter] = []
     for start in range(0, count, BATCH_SIZE):
         batch = []
@@ -594,7 +629,7 @@ def _shelters(
             place = rng.choice(MUNICIPALITIES[state.iso_code])
             shelter = DemoShelterFactory.build(index=index + 1, state=state, place=place)
             base, n = shelter.name, 1
-            while (shelter.name, shelter.state_id) in names:  # names are unique within a state
+            while (shelter.name, shelter.state_id) in names:
                 n += 1
                 shelter.name = f"{base} (sede {n})"
             names.add((shelter.name, shelter.state_id))

@@ -121,6 +121,19 @@ def test_force_adds_demo_data_beside_real_records_and_leaves_them_alone():
     assert Shelter.objects.filter(pk=real.pk, name="Albergue Real").exists()
 
 
+def test_force_keeps_demo_names_clear_of_real_shelters_in_the_same_state():
+    generate(*SMALL, "--seed", "3")
+    taken = list(Shelter.objects.order_by("slug").values_list("name", "state")[:5])
+    generate("--shelters", "0", "--projects", "0", "--articles", "0")  # removes the demo shelters
+    for index, (name, state) in enumerate(taken):  # real shelters now hold the names the demo will draw again
+        ShelterFactory(name=name, state_id=state, slug=f"real-{index}")
+    generate(*SMALL, "--seed", "3", "--force")
+    assert Shelter.objects.count() == 45
+    for name, state in taken:
+        demo = Shelter.objects.filter(slug__startswith="demo-", state=state, name__startswith=name)
+        assert demo.exists() and not demo.filter(name=name).exists()
+
+
 def test_rejects_impossible_or_negative_counts():
     with pytest.raises(CommandError, match="more than 1 shelters can take"):
         generate("--shelters", "1", "--agreements", "33")
