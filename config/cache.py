@@ -11,15 +11,26 @@ local-memory cache, a change made through one worker reaches the others' cached 
 
 from __future__ import annotations
 
+import hashlib
 import time
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+from urllib.parse import urlencode
 
-from django.core.cache import cache
-from django.db import transaction
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.paginator import Paginator
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import QueryDict
+from django.utils.functional import cached_property
 
 VERSION_KEY = "anon-cache:data-version"
 WATCHED_APPS = frozenset({"registry", "projects", "news"})
+# Results kept under the data version are never stale; the timeout only bounds the memory they hold.
+VERSIONED_SECONDS = 600
+
+T = TypeVar("T")
 
 
 def data_version() -> int:
@@ -31,6 +42,53 @@ def data_version() -> int:
         version = cache.get(VERSION_KEY)
     # A cache that keeps nothing (DummyCache) still needs a number; nothing is ever served under it.
     return int(version) if version is not None else 0
+
+
+def shared_cache_usable() -> bool:
+    """Whether results may be kept under the data version, which every committed write bumps.
+
+    Inside a transaction this connection may hold writes the version does not reflect yet, so nothing is cached
+    or served from the cache there (tests run in one, too). Nor is anything kept by a cache that keeps nothing.
+    """
+    return not connection.in_atomic_block and not isinstance(caches["default"], DummyCache)
+
+
+def remember(key: str | None, compute: Callable[[], T], timeout: int = VERSIONED_SECONDS) -> T:
+    """`compute()`, kept in the cache stamped with the data version it was computed at and reused until any
+    record changes. The version and the value come back in one cache round trip. `key=None` computes."""
+    if key is None or not shared_cache_usable():
+        return compute()
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        version = data_version()
+    stamped = found.get(key)
+    if stamped is not None and stamped[0] == version:
+        return stamped[1]
+    value = compute()
+    cache.set(key, (version, value), timeout)
+    return value
+
+
+def query_key(prefix: str, path: str, params: QueryDict, *, ignore: Iterable[str] = ()) -> str:
+    """A short cache key for `path` with these query parameters (every value of each), whatever their order."""
+    ignored = set(ignore)
+    pairs = sorted((name, value) for name, values in params.lists() if name not in ignored for value in values)
+    digest = hashlib.blake2b(f"{path}?{urlencode(pairs)}".encode(), digest_size=16).hexdigest()
+    return f"{prefix}:{digest}"
+
+
+class VersionedCountPaginator(Paginator):
+    """Counting every matching row is the dearest query of a list page on a large table, and the same filter
+    gives the same count until the data changes: keep it under the data version (`count_key=None`: count)."""
+
+    def __init__(self, *args: Any, count_key: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self) -> int:
+        return remember(self.count_key, lambda: Paginator.count.func(self))
 
 
 def bump_data_version() -> None:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from registry.models import BilingualNameMixin, CooperationAgreement, State, VersionedModel
+from registry.models import BilingualNameMixin, CooperationAgreement, State, VersionedModel, choice_label
 
 
 class ThematicAreaManager(models.Manager["ThematicArea"]):
@@ -131,6 +131,10 @@ class Project(VersionedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("project_detail", kwargs={"slug": self.slug})
+
+    @property
+    def status_label(self) -> str:
+        return choice_label(ProjectStatus, self.status)
 
     def natural_key(self) -> tuple[str]:
         return (self.prima_id,)

@@ -13,19 +13,16 @@ import re
 import zlib
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
 from django.core.cache import cache, caches
-from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.redis import RedisCache
-from django.core.paginator import InvalidPage, Paginator
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.core.paginator import InvalidPage
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Count, Max, Model, Prefetch, ProtectedError, QuerySet, RestrictedError
 from django.http import HttpResponseBase, StreamingHttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers, quote_etag
-from django.utils.functional import cached_property
 from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -59,7 +56,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
-from config.cache import VERSION_KEY, data_version
+from config.cache import VersionedCountPaginator, data_version, query_key, shared_cache_usable
 from registry.admin_mixins import StaleEditError
 from registry.filters import AgreementFilter, DonorFilter, ShelterFilter, StateFilter
 from registry.models import BorderRegion, CooperationAgreement, Donor, Shelter, State
@@ -76,7 +73,6 @@ from registry.serializers import (
 )
 
 # Cached results live under the data version, which every change bumps; the timeouts only bound memory use.
-COUNT_CACHE_SECONDS = 600
 EXPORT_CACHE_SECONDS = 3600
 EXPORT_CACHE_MAX_BYTES = 64 * 1024 * 1024
 JSON = "application/json"
@@ -125,7 +121,7 @@ class ApiPagination(PageNumberPagination):
     def paginate_queryset(self, queryset: QuerySet, request: Request, view: Any = None) -> list | None:
         raw = str(self.page_number(request))
         self.request = request
-        paginator = CachedCountPaginator(queryset, self.get_page_size(request), count_key=count_key(request))
+        paginator = VersionedCountPaginator(queryset, self.get_page_size(request), count_key=count_key(request))
         try:
             self.page = paginator.page(int(raw or 1))
         except InvalidPage as exc:
@@ -224,51 +220,10 @@ class UserThrottle(WindowCountThrottleMixin, UserRateThrottle):
         return super().get_cache_key(request, view)
 
 
-def shared_cache_usable() -> bool:
-    """Whether results may be cached under the data version (config.cache), which every committed write bumps.
-
-    Inside a transaction this connection may hold writes the version does not reflect yet, so nothing is cached
-    or served from the cache there (tests run in one, too). Nor is anything kept by a cache that keeps nothing.
-    """
-    return not connection.in_atomic_block and not isinstance(caches["default"], DummyCache)
-
-
 def count_key(request: Request) -> str | None:
     if not shared_cache_usable():
         return None
-    params = sorted(
-        (name, value)
-        for name, values in request.query_params.lists()
-        if name not in ("page", "page_size", "format")
-        for value in values
-    )
-    digest = hashlib.blake2b(f"{request.path}?{urlencode(params)}".encode(), digest_size=16).hexdigest()
-    return f"api-count:{digest}"
-
-
-class CachedCountPaginator(Paginator):
-    """Counting every matching row is the dearest query of a list page on a large table, and the same filter
-    gives the same count until the data changes: keep it, stamped with the data version it was counted at. The
-    version and the count come back in one cache round trip."""
-
-    def __init__(self, *args: Any, count_key: str | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.count_key = count_key
-
-    @cached_property
-    def count(self) -> int:
-        if self.count_key is None:
-            return super().count
-        found = cache.get_many([VERSION_KEY, self.count_key])
-        version = found.get(VERSION_KEY)
-        if version is None:
-            version = data_version()
-        stamped = found.get(self.count_key)
-        if stamped is not None and stamped[0] == version:
-            return stamped[1]
-        value = super().count
-        cache.set(self.count_key, (version, value), COUNT_CACHE_SECONDS)
-        return value
+    return query_key("api-count", request.path, request.query_params, ignore=("page", "page_size", "format"))
 
 
 class StaffModelPermissionsOrAnonReadOnly(DjangoModelPermissionsOrAnonReadOnly):

@@ -1,6 +1,7 @@
 """Read-only aggregates for the public home page, state index and region pages.
 
-Each function runs a fixed number of queries whatever the number of shelters, agreements or projects.
+Each function runs a fixed number of queries whatever the number of shelters, agreements or projects; the counts
+are kept under the data version (config.cache), so until a record changes they cost one cache read.
 """
 
 from __future__ import annotations
@@ -8,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.urls import reverse
 
+from config.cache import remember
 from projects.models import Project
 from registry.models import BorderRegion, CooperationAgreement, Shelter, ShelterStatus, State
 
@@ -50,30 +52,49 @@ class RegionGroup:
         return sum(s.agreement_count for s in self.states)
 
 
-def key_figures() -> KeyFigures:
-    """Four queries: shelters and states, agreements, projects with their budget."""
-    shelters = Shelter.objects.aggregate(
-        active=Count("id", filter=Q(status=ShelterStatus.ACTIVE)),
-        states=Count("state", distinct=True, filter=Q(status=ShelterStatus.ACTIVE)),
+def key_figures(states: list[State] | None = None) -> KeyFigures:
+    """Shelters, states and agreements from `states_with_support()` (pass its result to save its queries), plus one
+    query for the projects and their budget."""
+    if states is None:
+        states = states_with_support()
+    projects = remember(
+        "figures:projects", lambda: Project.objects.aggregate(count=Count("id"), budget=Sum("budget_usd"))
     )
-    projects = Project.objects.aggregate(count=Count("id"), budget=Sum("budget_usd"))
     return KeyFigures(
-        active_shelters=shelters["active"],
-        states_covered=shelters["states"],
-        agreements=CooperationAgreement.objects.count(),
+        active_shelters=sum(s.shelter_count for s in states),
+        states_covered=sum(1 for s in states if s.shelter_count),
+        agreements=sum(s.agreement_count for s in states),
         projects=projects["count"],
         total_budget_usd=projects["budget"] or Decimal(0),
     )
 
 
+def support_counts() -> dict[int, tuple[int, int]]:
+    """Active shelters and agreements per state id, in two grouped counts (every agreement belongs to a shelter,
+    every shelter to a state). Kept under the data version: they change only when a record does."""
+
+    def count() -> dict[int, tuple[int, int]]:
+        shelters = dict(
+            Shelter.objects.filter(status=ShelterStatus.ACTIVE)
+            .order_by()
+            .values_list("state_id")
+            .annotate(n=Count("id"))
+        )
+        agreements = dict(
+            CooperationAgreement.objects.order_by().values_list("shelter__state_id").annotate(n=Count("id"))
+        )
+        return {pk: (shelters.get(pk, 0), agreements.get(pk, 0)) for pk in shelters.keys() | agreements.keys()}
+
+    return remember("figures:support-by-state", count)
+
+
 def states_with_support() -> list[State]:
-    """All 32 states, each annotated with `shelter_count` (active shelters) and `agreement_count`, in one query."""
-    return list(
-        State.objects.annotate(
-            shelter_count=Count("shelters", filter=Q(shelters__status=ShelterStatus.ACTIVE), distinct=True),
-            agreement_count=Count("shelters__agreements", distinct=True),
-        ).order_by("name")
-    )
+    """All 32 states by name, each with `shelter_count` (active shelters) and `agreement_count`."""
+    counts = support_counts()
+    states = list(State.objects.order_by("name"))
+    for state in states:
+        state.shelter_count, state.agreement_count = counts.get(state.pk, (0, 0))
+    return states
 
 
 def support_by_state(states: list[State]) -> list[SupportRow]:

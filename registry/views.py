@@ -14,6 +14,7 @@ from django.views.generic import DetailView, TemplateView
 from django_filters import FilterSet
 from django_filters.views import FilterView
 
+from config.cache import VersionedCountPaginator, query_key
 from news.models import Article
 from projects.models import Project
 from registry import selectors
@@ -80,11 +81,18 @@ def prepare_filter_form(filterset: FilterSet) -> None:
 
 
 class ClampedPaginationMixin:
-    """Out-of-range or non-numeric `page` values show the nearest page instead of an error."""
+    """Out-of-range or non-numeric `page` values show the nearest page instead of an error. The number of matching
+    rows is kept under the data version: the same filters give the same count until a record changes."""
+
+    paginator_class = VersionedCountPaginator
 
     def paginate_queryset(self, queryset: QuerySet, page_size: int) -> tuple[Paginator, Page, Any, bool]:
-        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)  # type: ignore[attr-defined]
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))  # type: ignore[attr-defined]
+        request, page_kwarg = self.request, self.page_kwarg  # type: ignore[attr-defined]
+        count_key = query_key("page-count", request.path, request.GET, ignore=[page_kwarg])
+        paginator = self.get_paginator(  # type: ignore[attr-defined]
+            queryset, page_size, allow_empty_first_page=True, count_key=count_key
+        )
+        page = paginator.get_page(request.GET.get(page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
 
 
@@ -106,7 +114,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         states = selectors.states_with_support()
         return super().get_context_data(
-            figures=selectors.key_figures(),
+            figures=selectors.key_figures(states),
             by_state=selectors.support_by_state(states),
             by_region=selectors.support_by_region(states),
             latest_articles=Article.objects.for_list()[:3],
@@ -118,7 +126,7 @@ class ShelterListView(FilteredListView):
     filterset_class = ShelterFilter
 
     def get_queryset(self) -> QuerySet[Shelter]:
-        return Shelter.objects.for_list()
+        return Shelter.objects.for_cards()
 
 
 class ShelterDetailView(DetailView):
@@ -154,7 +162,7 @@ class StateDetailView(DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         state = self.object
-        shelters = Shelter.objects.for_list().filter(state=state)
+        shelters = Shelter.objects.for_summary().filter(state=state)
         projects = Project.objects.for_list().filter(states=state)
         articles = Article.objects.for_list().filter(states=state)
         return super().get_context_data(
@@ -177,7 +185,7 @@ class RegionDetailView(TemplateView):
         if region not in BorderRegion.values:
             raise Http404(_("There is no border region called “%(region)s”.") % {"region": region})
         states = [s for s in selectors.states_with_support() if s.region == region]
-        shelters = Shelter.objects.for_list().in_region(region)
+        shelters = Shelter.objects.for_summary().in_region(region)
         projects = Project.objects.for_list().in_region(region)
         articles = Article.objects.for_list().in_region(region)
         return super().get_context_data(
