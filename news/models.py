@@ -49,6 +49,7 @@ class Article(VersionedModel):
     class Meta:
         # Undated articles (some sources give no date) sort after dated ones.
         ordering = [models.F("published_on").desc(nulls_last=True), "title"]
+        # PostgreSQL reads this order from an index (news/migrations/0003; SQLite cannot index NULLS LAST).
         verbose_name = _("news article")
         verbose_name_plural = _("news articles")
 

@@ -55,10 +55,11 @@ def ordering_choices(filterset: FilterSet) -> list[tuple[str, str]]:
 
 
 def prepare_filter_form(filterset: FilterSet) -> None:
-    """Give the shared FilterSet's form the widgets a public page needs; the filters themselves are unchanged."""
+    """Give the shared FilterSet's form the widgets a public page needs; the filters themselves are unchanged.
+
+    Only needed to render the form, which the `filter_form` tag does once per query string and data version.
+    """
     form = filterset.form
-    for name in API_ONLY_FILTERS:
-        form.fields.pop(name, None)
     for name, field in form.fields.items():
         field.help_text = ""  # the FilterSet's help texts describe API parameters
         if isinstance(field, forms.ModelMultipleChoiceField):
@@ -104,7 +105,8 @@ class FilteredListView(ClampedPaginationMixin, FilterView):
 
     def get_filterset(self, filterset_class: type[FilterSet]) -> FilterSet:
         filterset = super().get_filterset(filterset_class)
-        prepare_filter_form(filterset)
+        for name in API_ONLY_FILTERS:
+            filterset.form.fields.pop(name, None)
         return filterset
 
 

@@ -50,3 +50,12 @@ def test_database_url_and_allowed_hosts_come_from_the_environment():
     assert name == "registry"
     assert debug == "False"
     assert hosts == "registry.example.org,www.registry.example.org"
+
+
+def test_a_redis_cache_url_selects_the_shared_client_backend():
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
+    clean = {k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "DEBUG"}}
+    env = {**clean, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1", "CACHE_URL": "redis://127.0.0.1:6379/3"}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "config.redis.RedisCache"

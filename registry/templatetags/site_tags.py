@@ -14,6 +14,7 @@ from django.utils.translation import override as override_language
 from django_filters import FilterSet
 
 from config.cache import query_key, remember
+from registry.views import prepare_filter_form
 
 register = template.Library()
 
@@ -102,9 +103,13 @@ def filter_form(context: template.Context, filterset: FilterSet) -> str:
     """
     request: HttpRequest = context["request"]
     key = query_key(f"filter-form:{get_language()}", request.path, request.GET, ignore=NOT_FILTERS)
-    form = context.template.engine.get_template("includes/filter_form.html")
+
+    def render() -> str:
+        prepare_filter_form(filterset)
+        return str(context.template.engine.get_template("includes/filter_form.html").render(context))
+
     # Our own template's output, escaped as it rendered; a plain str once it has been through the cache.
-    return mark_safe(remember(key, lambda: str(form.render(context))))  # noqa: S308
+    return mark_safe(remember(key, render))  # noqa: S308
 
 
 @register.filter

@@ -60,7 +60,7 @@ def _redis_url() -> str | None:
 
 @pytest.mark.skipif(_redis_url() is None, reason="no Redis server on 127.0.0.1:6379 to test the Redis path against")
 def test_counting_in_redis_is_one_counter_per_window_with_an_expiry(monkeypatch, settings, client):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url()}}
+    settings.CACHES = {"default": {"BACKEND": "config.redis.RedisCache", "LOCATION": _redis_url()}}
     from django.core.cache import cache as redis_cache
 
     redis_cache.clear()
@@ -74,4 +74,17 @@ def test_counting_in_redis_is_one_counter_per_window_with_an_expiry(monkeypatch,
     assert statuses == [200, 200, 429]
     assert len(keys) == 1 and int(client_redis.get(keys[0])) == 3
     assert 0 < client_redis.ttl(keys[0]) <= 61
+    redis_cache.clear()
+
+
+@pytest.mark.skipif(_redis_url() is None, reason="no Redis server on 127.0.0.1:6379 to test the Redis path against")
+def test_the_redis_backend_reuses_one_client_per_pool(settings):
+    settings.CACHES = {"default": {"BACKEND": "config.redis.RedisCache", "LOCATION": _redis_url()}}
+    from django.core.cache import cache as redis_cache
+
+    redis_cache.set("k", 1)
+    redis_cache.incr("k")
+
+    assert redis_cache.get("k") == 2
+    assert redis_cache._cache.get_client(write=True) is redis_cache._cache.get_client("other", write=True)
     redis_cache.clear()
