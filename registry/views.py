@@ -14,7 +14,7 @@ from django.views.generic import DetailView, TemplateView
 from django_filters import FilterSet
 from django_filters.views import FilterView
 
-from config.cache import VersionedCountPaginator, query_key
+from config.cache import VersionedCountPaginator, query_key, remember
 from news.models import Article
 from projects.models import Project
 from registry import selectors
@@ -169,11 +169,11 @@ class StateDetailView(DetailView):
         articles = Article.objects.for_list().filter(states=state)
         return super().get_context_data(
             shelters=shelters[:RELATED_LIMIT],
-            shelter_total=shelters.count(),
+            shelter_total=remember(f"state-count:shelters:{state.pk}", shelters.count),
             projects=projects[:RELATED_LIMIT],
-            project_total=projects.count(),
+            project_total=remember(f"state-count:projects:{state.pk}", projects.count),
             articles=articles[:RELATED_LIMIT],
-            article_total=articles.count(),
+            article_total=remember(f"state-count:articles:{state.pk}", articles.count),
             related_limit=RELATED_LIMIT,
             **kwargs,
         )
@@ -197,9 +197,9 @@ class RegionDetailView(TemplateView):
             active_shelters=sum(s.shelter_count for s in states),
             agreement_total=sum(s.agreement_count for s in states),
             shelters=shelters[:RELATED_LIMIT],
-            shelter_total=shelters.count(),
+            shelter_total=remember(f"region-count:shelters:{region}", shelters.count),
             projects=projects[:RELATED_LIMIT],
-            project_total=projects.count(),
+            project_total=remember(f"region-count:projects:{region}", projects.count),
             articles=articles[:10],
             related_limit=RELATED_LIMIT,
             **kwargs,
