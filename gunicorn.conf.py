@@ -26,10 +26,12 @@ _cores = multiprocessing.cpu_count()
 workers = _int("WEB_CONCURRENCY", min(2 * _cores + 1, 12))
 # Threaded workers, even with one thread: the worker's main thread keeps reporting to the master while a request
 # runs, so `timeout` catches a hung worker without killing a long export mid-stream (a sync worker is killed after
-# `timeout` seconds of any one request, and the client gets a truncated 200). Two threads let a worker serve one
-# request while another waits on PostgreSQL or on a slow client.
+# `timeout` seconds of any one request, and the client gets a truncated 200). One thread by default: the pages are
+# CPU-bound, and two threads of one worker contend for its GIL, which shows as a long latency tail (bench/, at
+# concurrency 16 on 2 cores: baseline p99 60-230 ms with 2 threads, 11-16 ms with 1, the same throughput).
+# Idle keep-alive connections wait in the worker's main loop, not in its thread.
 worker_class = "gthread"
-threads = _int("GUNICORN_THREADS", 2)
+threads = _int("GUNICORN_THREADS", 1)
 
 bind = os.environ.get("GUNICORN_BIND", f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}")
 # Seconds without a heartbeat before the master restarts a worker (see worker_class).
@@ -37,8 +39,10 @@ timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # Recycle workers now and then so a slow leak cannot grow forever; the jitter keeps them from restarting together.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 10000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 1000)
+# Not too often: a fresh worker compiles its templates again, and at a few thousand requests/s 10,000 meant a
+# restart every few seconds.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 50000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 5000)
 # Load the app before forking: workers share its memory pages and a broken deploy fails at start, not per request.
 preload_app = True
 # Trust X-Forwarded-* only from the local reverse proxy (what SECURE_PROXY_SSL_HEADER relies on).

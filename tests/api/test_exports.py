@@ -322,6 +322,14 @@ def test_iati_export_honours_the_filters(projects, client, iati_schema):
     assert not list(iati_schema.iter_errors(content))
 
 
+def test_iati_export_of_no_project_is_a_404_not_an_invalid_file(projects, client):
+    response = client.get(f"{API}/projects/?format=iati&status=suspended")
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert response["Content-Type"] == "application/json"
+    assert "at least one" in response.json()["detail"]
+
+
 def test_iati_reporting_org_is_configurable(projects, client, settings):
     settings.IATI_REPORTING_ORG = "XM-DAC-99999"
 

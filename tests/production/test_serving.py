@@ -78,7 +78,7 @@ def test_gunicorn_workers_follow_the_cpu_count(monkeypatch):
     monkeypatch.setattr("multiprocessing.cpu_count", lambda: 2)
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     assert config["workers"] == 5
-    assert (config["worker_class"], config["threads"]) == ("gthread", 2)
+    assert (config["worker_class"], config["threads"]) == ("gthread", 1)
     assert config["timeout"] == 30
     monkeypatch.setattr("multiprocessing.cpu_count", lambda: 64)
     assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"] == 12  # capped
