@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from news.filters import ArticleFilter
@@ -21,13 +20,9 @@ from registry.api import FacetsMixin, RegistryViewSet, document, path_key
 class ArticleViewSet(FacetsMixin, RegistryViewSet):
     """News about the programme, linked to the states, shelters and projects they concern."""
 
+    model = Article
     serializer_class = ArticleSerializer
     list_serializer_class = ArticleListSerializer
     filterset_class = ArticleFilter
     lookup_field = "slug"
     facet_state_path = "states"
-
-    def get_queryset(self) -> QuerySet:
-        if self.action in ("list", "facets"):
-            return Article.objects.for_list()
-        return Article.objects.for_detail()

@@ -37,17 +37,13 @@ from registry.renderers import ExportRenderer
 class ProjectViewSet(FacetsMixin, RegistryViewSet):
     """The mission's projects, with their thematic areas, states covered and objectives."""
 
+    model = Project
     serializer_class = ProjectSerializer
     list_serializer_class = ProjectListSerializer
     filterset_class = ProjectFilter
     lookup_field = "slug"
     facet_state_path = "states"
     export_renderer_classes = (ProjectCSVRenderer, IATIRenderer)
-
-    def get_queryset(self) -> QuerySet:
-        if self.action in ("list", "facets"):
-            return Project.objects.for_list()
-        return Project.objects.for_detail()
 
     def get_export_queryset(self) -> QuerySet:
         return Project.objects.for_export()

@@ -451,6 +451,8 @@ class RegistryViewSet(viewsets.ModelViewSet):
     schema = RegistryAutoSchema()
     list_serializer_class: type[serializers.Serializer] | None = None
     export_renderer_classes: tuple[type[ExportRenderer], ...] = ()
+    # A model whose queryset offers for_list() and for_detail(); viewsets of other models override get_queryset().
+    model: type[Model] | None = None
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         # A method this URL does not offer is 405 whatever else is wrong with the request (DRF would negotiate the
@@ -469,6 +471,12 @@ class RegistryViewSet(viewsets.ModelViewSet):
         if getattr(self, "action", None) == "list":
             renderers += [renderer() for renderer in self.export_renderer_classes]
         return renderers
+
+    def get_queryset(self) -> QuerySet:
+        if self.model is None:
+            return super().get_queryset()
+        objects = self.model.objects  # type: ignore[attr-defined]
+        return objects.for_list() if self.action in ("list", "facets") else objects.for_detail()
 
     def get_export_queryset(self) -> QuerySet:
         return self.get_queryset()
@@ -756,16 +764,12 @@ class StateViewSet(RegistryViewSet):
 class ShelterViewSet(FacetsMixin, RegistryViewSet):
     """Shelters for people on the move, with their services, populations served and agreements."""
 
+    model = Shelter
     serializer_class = ShelterSerializer
     list_serializer_class = ShelterListSerializer
     filterset_class = ShelterFilter
     lookup_field = "slug"
     export_renderer_classes = (ShelterCSVRenderer, ShelterGeoJSONRenderer)
-
-    def get_queryset(self) -> QuerySet:
-        if self.action in ("list", "facets"):
-            return Shelter.objects.for_list()
-        return Shelter.objects.for_detail()
 
 
 @document(

@@ -31,7 +31,7 @@ LISTS = {
     "shelters/?format=geojson": 4,
     "agreements/?format=csv": 3,
     "projects/?format=csv": 6,
-    "projects/?format=iati": 6,
+    "projects/?format=iati": 7,  # one more: an empty selection is refused before the document starts
 }
 
 
@@ -65,7 +65,8 @@ def test_list_queries_do_not_grow_with_rows(client, django_assert_max_num_querie
 
 
 def detail_urls() -> list[str]:
-    shelter = Shelter.objects.first()
+    # By primary key, so the shelter stays the same one when more data comes (names sort by factory sequence).
+    shelter = Shelter.objects.order_by("pk").first()
     project = Project.objects.first()
     return [
         f"{API}/states/{shelter.state.iso_code}/",
@@ -88,7 +89,7 @@ def test_detail_queries_do_not_grow_with_related_rows(client, django_assert_max_
 
     # Tie many more agreements, items, articles and projects to the same records.
     build_dataset(30)
-    shelter = Shelter.objects.first()
+    shelter = Shelter.objects.order_by("pk").first()
     for agreement in CooperationAgreement.objects.exclude(shelter=shelter)[:20]:
         agreement.shelter = shelter
         agreement.programme_phase = agreement.pk + 10
