@@ -31,6 +31,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+# The server's interpreter: bench/run.sh passes a production install (the project's dependencies without the test
+# tools); the development environment otherwise.
+SERVER_PYTHON = os.environ.get("BENCH_SERVER_PYTHON") or PYTHON
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/registry_bench"
 FULL_DATASET = {"shelters": 50_000, "projects": 2_000, "agreements": 30_000, "articles": 20_000}
 QUICK_DATASET = {"shelters": 2_000, "projects": 100, "agreements": 1_200, "articles": 800}
@@ -265,7 +268,7 @@ class Server:
     def __enter__(self) -> Server:
         self.log_file = self.log_path.open("w")
         self.process = subprocess.Popen(
-            [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py", "config.wsgi"],
+            [str(Path(SERVER_PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py", "config.wsgi"],
             cwd=ROOT,
             env=self.env,
             stdout=self.log_file,
@@ -505,7 +508,14 @@ def write_report(
         f"(commit {commit.strip()}{' with uncommitted changes' if dirty else ''}).",
         "",
         f"- Machine: {machine()}; {versions}.",
-        f"- Server: gunicorn (`gunicorn.conf.py`), {workers} workers × {args.threads} threads (gthread), `DEBUG=0`, "
+        f"- Server: gunicorn (`gunicorn.conf.py`), {workers} workers × {args.threads} threads (gthread), "
+        + (
+            "from a production install (`.venv-serve`: the project's dependencies pinned by `requirements.lock`, "
+            "without the test tools), "
+            if SERVER_PYTHON != PYTHON
+            else "from the development environment, "
+        )
+        + "`DEBUG=0`, "
         "PostgreSQL with `CONN_MAX_AGE=60`, "
         f"cache `{args.cache_url.split('://')[0]}` (`CACHE_URL={args.cache_url}`), request log on, plain http "
         "(`SECURE=0`) on loopback.",

@@ -12,6 +12,19 @@ if [ ! -x .venv/bin/python ]; then
   make install
 fi
 
+# The server runs from a production install: the project's own dependencies (versions from the lock), none of the
+# test tools, which would put e.g. `requests` (16 MB; DRF imports it when present) into every worker.
+SERVE=.venv-serve
+if [ ! -f "$SERVE/.installed" ] || [ requirements.lock -nt "$SERVE/.installed" ] || [ pyproject.toml -nt "$SERVE/.installed" ]; then
+  echo "installing the production environment in $SERVE"
+  python3 -m venv "$SERVE"
+  "$SERVE/bin/python" -m pip install -q --upgrade pip
+  "$SERVE/bin/python" -m pip install -q -c requirements.lock -e .
+  "$SERVE/bin/python" -m pip check
+  touch "$SERVE/.installed"
+fi
+export BENCH_SERVER_PYTHON="$SERVE/bin/python"
+
 if ! command -v wrk >/dev/null 2>&1; then
   echo "installing wrk"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
