@@ -659,7 +659,8 @@ def main() -> None:
             subprocess.run(["redis-cli", "-n", args.cache_url.rsplit("/", 1)[-1], "flushdb"], capture_output=True)
         log(f"{title}: starting gunicorn on port {args.port}")
         with Server(env, out_dir / f"gunicorn-cache-{mode}.log", args.port) as server:
-            workers = len(server.workers())
+            # The configured number: counting live workers can catch one mid-recycle (max_requests).
+            workers = args.workers or runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"]
             check_urls(server, endpoints)
             modes[title] = measure(server, endpoints, args)
     report = write_report(args, dataset, modes, workers, versions)
