@@ -1,6 +1,7 @@
 """Ready clients and shared objects for every test."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -8,6 +9,18 @@ from rest_framework.test import APIClient
 from tests.factories import UserFactory
 
 PASSWORD = "correct-horse-battery-staple"
+
+# Tests of what is kept under the data version (config.cache) commit for real: it is only used outside
+# transactions. The migrated reference data is restored afterwards.
+committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def empty_cache():
+    """A cache with nothing from earlier tests in it, and nothing left behind."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -7,23 +7,16 @@ saving (fewer queries on the second visit) and the invalidation (any committed c
 import re
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from registry.models import Shelter
+from tests.conftest import committed
 from tests.factories import CooperationAgreementFactory, ServiceFactory, ShelterFactory, state
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [committed, pytest.mark.usefixtures("empty_cache")]
 
 
 def queries_of(client, url: str) -> tuple[str, list[str]]:
