@@ -38,8 +38,8 @@ seed: install
 
 # Regenerate and compile the Spanish/English catalogues (needs GNU gettext; the compiled .mo files are committed).
 messages: install
-	$(DEV_ENV) $(PY) manage.py makemessages -l es -l en --ignore=.venv --ignore=staticfiles
-	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv
+	$(DEV_ENV) $(PY) manage.py makemessages -l es -l en --ignore=.venv* --ignore=staticfiles
+	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv*
 
 # The production set-up on this machine: DEBUG off, migrations, hashed+compressed static files, gunicorn.
 # Needs SECRET_KEY (and DATABASE_URL for PostgreSQL) in the environment or .env; see .env.example.

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from django.db.models import Count, Model, QuerySet
-from django.http import Http404, HttpResponseBase
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework.exceptions import NotFound
 
 from projects.filters import ProjectFilter, ThematicAreaFilter
 from projects.models import Project, ThematicArea
 from projects.renderers import IATIRenderer, ProjectCSVRenderer
 from projects.serializers import ProjectListSerializer, ProjectSerializer, ThematicAreaSerializer
 from registry.api import CSV_RESPONSE, FacetsMixin, RegistryViewSet, document, path_key
-from registry.renderers import ExportRenderer
 
 
 @document(
@@ -47,12 +45,6 @@ class ProjectViewSet(FacetsMixin, RegistryViewSet):
 
     def get_export_queryset(self) -> QuerySet:
         return Project.objects.for_export()
-
-    def export(self, renderer: ExportRenderer, queryset: QuerySet) -> HttpResponseBase:
-        if isinstance(renderer, IATIRenderer) and not queryset.exists():
-            # The IATI schema requires at least one iati-activity: an empty file would be invalid, not empty.
-            raise NotFound(_("No project matches these filters; an IATI activity file must hold at least one."))
-        return super().export(renderer, queryset)
 
     def get_object(self) -> Model:
         key = self.kwargs[self.lookup_field]

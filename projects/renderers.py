@@ -51,6 +51,7 @@ class IATIRenderer(ExportRenderer):
     media_type = "application/xml"
     format = "iati"
     filename = "projects-iati"
+    allows_empty = False  # the IATI schema requires at least one iati-activity
 
     def stream(self, rows: Iterable[Project]) -> Iterator[str]:
         return iati.stream(rows)

@@ -518,6 +518,9 @@ class RegistryViewSet(viewsets.ModelViewSet):
         record changes the same export is a cache read and a revalidation is answered without touching the
         database."""
         request = self.request
+        if not renderer.allows_empty and not queryset.exists():
+            message = _("Nothing matches these filters, and a %(format)s file must hold at least one record.")
+            raise NotFound(message % {"format": renderer.format.upper()})
         if shared_cache_usable():
             material = f"{renderer.format}|{request.get_full_path()}|{get_language()}|{data_version()}"
             etag = "W/" + quote_etag(hashlib.blake2b(material.encode(), digest_size=16).hexdigest())

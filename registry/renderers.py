@@ -62,6 +62,8 @@ class ExportRenderer(BaseRenderer):
 
     charset = "utf-8"
     filename = "export"
+    # False where the format cannot express "nothing": the list answers 404 instead of an invalid document.
+    allows_empty = True
 
     def rows(self, queryset: QuerySet) -> Iterable[Any]:
         return queryset.iterator(chunk_size=MODEL_CHUNK)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.forms.utils import pretty_name
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
@@ -26,59 +24,6 @@ RELATED_LIMIT = 50
 
 # Filters the API needs but a visitor does not: not shown on the HTML form and ignored there.
 API_ONLY_FILTERS = ("modified_after",)
-
-
-# Sort keys of the FilterSets' OrderingFilters, labelled in the visitor's language (django-filter fixes its own
-# labels when the FilterSet class is defined, in whatever language was active then).
-ORDERING_LABELS = {
-    "name": _("Name"),
-    "title": _("Title"),
-    "state": _("State"),
-    "region": _("Border region"),
-    "inegi_code": _("INEGI code"),
-    "capacity": _("Capacity"),
-    "last_verified": _("Last verified"),
-    "updated": _("Last updated"),
-    "start_year": _("Start year"),
-    "budget": _("Budget"),
-    "published_on": _("Publication date"),
-}
-
-
-def ordering_choices(filterset: FilterSet) -> list[tuple[str, str]]:
-    choices = []
-    for param in filterset.filters["ordering"].param_map:
-        label = ORDERING_LABELS.get(param, pretty_name(param))
-        choices.append((param, str(label)))
-        choices.append((f"-{param}", _("%(field)s (descending)") % {"field": label}))
-    return choices
-
-
-def prepare_filter_form(filterset: FilterSet) -> None:
-    """Give the shared FilterSet's form the widgets a public page needs; the filters themselves are unchanged.
-
-    Only needed to render the form, which the `filter_form` tag does once per query string and data version.
-    """
-    form = filterset.form
-    for name, field in form.fields.items():
-        field.help_text = ""  # the FilterSet's help texts describe API parameters
-        if isinstance(field, forms.ModelMultipleChoiceField):
-            if name == "state":
-                field.widget = forms.SelectMultiple(attrs={"size": 6})
-                field.help_text = _("Hold Ctrl (Cmd on a Mac) to choose several states.")
-            else:
-                field.widget = forms.CheckboxSelectMultiple()
-            field.widget.choices = field.choices
-        elif isinstance(field, forms.ChoiceField) and hasattr(field, "empty_label"):
-            if name == "ordering":
-                field.choices = ordering_choices(filterset)
-            field.empty_label = _("Default order") if name == "ordering" else _("Any")
-            # The widget holds its own copy of the choices, made before the label changed.
-            field.widget.choices = field.choices
-        elif isinstance(field, forms.DateField):
-            field.widget = forms.DateInput(attrs={"type": "date"})
-        if name == "q":
-            field.widget.input_type = "search"
 
 
 class ClampedPaginationMixin:

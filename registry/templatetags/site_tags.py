@@ -1,4 +1,4 @@
-"""Template helpers for the public site: language links, active filters and bar-chart geometry."""
+"""Template helpers for the public site: language links, the list filter form, active filters and chart geometry."""
 
 from __future__ import annotations
 
@@ -6,15 +6,16 @@ from typing import Any
 
 from django import forms, template
 from django.conf import settings
+from django.forms.utils import pretty_name
 from django.http import HttpRequest, QueryDict
 from django.urls import reverse, translate_url
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override as override_language
 from django_filters import FilterSet
 
 from config.cache import query_key, remember
-from registry.views import prepare_filter_form
 
 register = template.Library()
 
@@ -91,6 +92,59 @@ def active_filters(context: dict[str, Any], filterset: FilterSet) -> list[dict[s
                 }
             )
     return entries
+
+
+# Sort keys of the FilterSets' OrderingFilters, labelled in the visitor's language (django-filter fixes its own
+# labels when the FilterSet class is defined, in whatever language was active then).
+ORDERING_LABELS = {
+    "name": _("Name"),
+    "title": _("Title"),
+    "state": _("State"),
+    "region": _("Border region"),
+    "inegi_code": _("INEGI code"),
+    "capacity": _("Capacity"),
+    "last_verified": _("Last verified"),
+    "updated": _("Last updated"),
+    "start_year": _("Start year"),
+    "budget": _("Budget"),
+    "published_on": _("Publication date"),
+}
+
+
+def ordering_choices(filterset: FilterSet) -> list[tuple[str, str]]:
+    choices = []
+    for param in filterset.filters["ordering"].param_map:
+        label = ORDERING_LABELS.get(param, pretty_name(param))
+        choices.append((param, str(label)))
+        choices.append((f"-{param}", _("%(field)s (descending)") % {"field": label}))
+    return choices
+
+
+def prepare_filter_form(filterset: FilterSet) -> None:
+    """Give the shared FilterSet's form the widgets a public page needs; the filters themselves are unchanged.
+
+    Only needed to render the form, which `filter_form` does once per query string and data version.
+    """
+    form = filterset.form
+    for name, field in form.fields.items():
+        field.help_text = ""  # the FilterSet's help texts describe API parameters
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            if name == "state":
+                field.widget = forms.SelectMultiple(attrs={"size": 6})
+                field.help_text = _("Hold Ctrl (Cmd on a Mac) to choose several states.")
+            else:
+                field.widget = forms.CheckboxSelectMultiple()
+            field.widget.choices = field.choices
+        elif isinstance(field, forms.ChoiceField) and hasattr(field, "empty_label"):
+            if name == "ordering":
+                field.choices = ordering_choices(filterset)
+            field.empty_label = _("Default order") if name == "ordering" else _("Any")
+            # The widget holds its own copy of the choices, made before the label changed.
+            field.widget.choices = field.choices
+        elif isinstance(field, forms.DateField):
+            field.widget = forms.DateInput(attrs={"type": "date"})
+        if name == "q":
+            field.widget.input_type = "search"
 
 
 @register.simple_tag(takes_context=True)

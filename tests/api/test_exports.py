@@ -323,7 +323,7 @@ def test_iati_export_honours_the_filters(projects, client, iati_schema):
 
 
 def test_iati_export_of_no_project_is_a_404_not_an_invalid_file(projects, client):
-    response = client.get(f"{API}/projects/?format=iati&status=suspended")
+    response = client.get(f"{API}/projects/?format=iati&status=suspended", HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert response["Content-Type"] == "application/json"
