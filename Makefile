@@ -38,7 +38,7 @@ seed: install
 
 # Regenerate and compile the Spanish/English catalogues (needs GNU gettext; the compiled .mo files are committed).
 messages: install
-	$(DEV_ENV) $(PY) manage.py makemessages -l es -l en --ignore=.venv* --ignore=staticfiles
+	$(DEV_ENV) $(PY) manage.py makemessages -l es -l en --no-location --ignore=.venv* --ignore=staticfiles
 	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv*
 
 # The production set-up on this machine: DEBUG off, migrations, hashed+compressed static files, gunicorn.
