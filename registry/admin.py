@@ -15,6 +15,7 @@ from registry.admin_mixins import ReferenceAdmin, RegistryAdmin, VersionedInline
 from registry.models import (
     CooperationAgreement,
     Donor,
+    OpeningHours,
     PopulationGroup,
     Service,
     Shelter,
@@ -42,8 +43,17 @@ VERSIONED_STAMPS = ("created_at", "updated_at", "version")
 @admin.register(State)
 class StateAdmin(RegistryAdmin):
     resource_classes = [StateResource]
-    list_display = ("name", "iso_code", "inegi_code", "region", "borders_country", "shelter_count", "public_page")
-    list_filter = ("region", "borders_country")
+    list_display = (
+        "name",
+        "iso_code",
+        "inegi_code",
+        "region",
+        "borders_country",
+        "time_zone",
+        "shelter_count",
+        "public_page",
+    )
+    list_filter = ("region", "borders_country", "time_zone")
     search_fields = ("name", "iso_code", "inegi_code", "slug")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = STAMPS
@@ -93,6 +103,14 @@ class AgreementInline(VersionedInlineMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("donor", "project")
 
 
+class OpeningHoursInline(admin.TabularInline):
+    """The weekly hours: one row per range (several on a day for split hours), or "open 24 hours"."""
+
+    model = OpeningHours
+    fields = ("weekday", "all_day", "opens_at", "closes_at")
+    extra = 0
+
+
 @admin.register(Shelter)
 class ShelterAdmin(VersionedRegistryAdmin):
     resource_classes = [ShelterResource]
@@ -112,6 +130,7 @@ class ShelterAdmin(VersionedRegistryAdmin):
         "state__region",
         ("state", RelatedOnlyFieldListFilter),
         "status",
+        "location_visibility",
         "operator_type",
         "services",
         "populations",
@@ -123,7 +142,7 @@ class ShelterAdmin(VersionedRegistryAdmin):
     readonly_fields = VERSIONED_STAMPS
     date_hierarchy = "last_verified"
     ordering = ("name", "id")
-    inlines = (AgreementInline,)
+    inlines = (AgreementInline, OpeningHoursInline)
     actions = ("mark_verified", "close_shelters")
     fieldsets = (
         (
@@ -136,6 +155,7 @@ class ShelterAdmin(VersionedRegistryAdmin):
                     "municipality",
                     "address",
                     ("latitude", "longitude"),
+                    "location_visibility",
                     "status",
                     "last_verified",
                 )
@@ -150,6 +170,7 @@ class ShelterAdmin(VersionedRegistryAdmin):
                     "services",
                     "capacity",
                     ("average_daily_arrivals", "peak_daily_arrivals"),
+                    "time_zone",
                     "opening_hours",
                     "languages",
                     "eligibility_notes",

@@ -71,6 +71,7 @@ from registry.serializers import (
     StateSerializer,
     values_plan,
 )
+from registry.visibility import LocationMaskingQuerySet, sees_every_location
 
 # Cached results live under the data version, which every change bumps; the timeouts only bound memory use.
 EXPORT_CACHE_SECONDS = 3600
@@ -476,7 +477,10 @@ class RegistryViewSet(viewsets.ModelViewSet):
         if self.model is None:
             return super().get_queryset()
         objects = self.model.objects  # type: ignore[attr-defined]
-        return objects.for_list() if self.action in ("list", "facets") else objects.for_detail()
+        queryset = objects.for_list() if self.action in ("list", "facets") else objects.for_detail()
+        if isinstance(queryset, LocationMaskingQuerySet):  # confidential locations stay with staff
+            queryset = queryset.for_viewer(getattr(getattr(self, "request", None), "user", None))
+        return queryset
 
     def get_export_queryset(self) -> QuerySet:
         return self.get_queryset()
@@ -522,7 +526,9 @@ class RegistryViewSet(viewsets.ModelViewSet):
             message = _("Nothing matches these filters, and a %(format)s file must hold at least one record.")
             raise NotFound(message % {"format": renderer.format.upper()})
         if shared_cache_usable():
-            material = f"{renderer.format}|{request.get_full_path()}|{get_language()}|{data_version()}"
+            # Staff exports hold confidential locations: never the same cached document as the public's.
+            audience = "staff" if sees_every_location(request.user) else "public"
+            material = f"{renderer.format}|{request.get_full_path()}|{get_language()}|{audience}|{data_version()}"
             etag = "W/" + quote_etag(hashlib.blake2b(material.encode(), digest_size=16).hexdigest())
             not_modified = get_conditional_response(request._request, etag=etag)
             if not_modified is not None:
@@ -536,7 +542,9 @@ class RegistryViewSet(viewsets.ModelViewSet):
         # In a transaction the version may not know this connection's writes: validate by the data itself.
         summary = queryset.order_by().aggregate(count=Count("pk", distinct=True), latest=Max("updated_at"))
         latest = summary["latest"]
-        material = f"{renderer.format}|{request.get_full_path()}|{get_language()}|{summary['count']}|{latest}"
+        audience = "staff" if sees_every_location(request.user) else "public"
+        path = request.get_full_path()
+        material = f"{renderer.format}|{path}|{get_language()}|{audience}|{summary['count']}|{latest}"
         etag = "W/" + quote_etag(hashlib.blake2b(material.encode(), digest_size=16).hexdigest())
         not_modified = get_conditional_response(request._request, etag=etag)
         if not_modified is not None:

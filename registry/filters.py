@@ -28,6 +28,7 @@ from registry.models import (
     State,
     SupportCategory,
 )
+from registry.visibility import published_q
 
 
 def state_filter(field_name: str, *, distinct: bool = True) -> filters.ModelMultipleChoiceFilter:
@@ -111,10 +112,21 @@ class StateFilter(filters.FilterSet):
         fields: list[str] = []
 
 
+def shelter_search(queryset: QuerySet, name: str, value: str) -> QuerySet:
+    """Like text_search, but a municipality or an address matches only where the shelter publishes it: a search
+    for a confidential address must not find its shelter."""
+    for word in value.split()[:8]:
+        queryset = queryset.filter(
+            Q(name__icontains=word)
+            | Q(state__name__icontains=word)
+            | (Q(municipality__icontains=word) & published_q("municipality"))
+            | (Q(address__icontains=word) & published_q("address"))
+        )
+    return queryset
+
+
 class ShelterFilter(filters.FilterSet):
-    q = filters.CharFilter(
-        method=text_search(["name", "municipality", "address", "state__name"]), label=_("Search"), max_length=200
-    )
+    q = filters.CharFilter(method=shelter_search, label=_("Search"), max_length=200)
     state = state_filter("state__iso_code", distinct=False)
     region = region_filter("state__region", distinct=False)
     service = filters.ModelMultipleChoiceFilter(

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from registry.hours import TimeZone, Weekday, open_now_annotations, open_ranges
+from registry.visibility import LocationMaskingQuerySet, LocationVisibility, PublicLocation, public_location
 
 
 class TimeStampedModel(models.Model):
@@ -89,6 +95,13 @@ class State(TimeStampedModel):
     borders_country = models.CharField(
         _("borders country"), max_length=2, choices=BorderCountry.choices, blank=True, default=""
     )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=40,
+        choices=TimeZone.choices,
+        default=TimeZone.CENTRE,
+        help_text=_("The IANA time zone of the state's capital; opening hours are read in it."),
+    )
 
     history = HistoricalRecords()
     objects = StateManager()
@@ -103,6 +116,11 @@ class State(TimeStampedModel):
                 condition=Q(borders_country__in=BorderCountry.values), name="state_borders_country_valid"
             ),
             models.CheckConstraint(condition=Q(iso_code__startswith="MX-"), name="state_iso_code_mexican"),
+            models.CheckConstraint(
+                condition=Q(time_zone__in=TimeZone.values),
+                name="state_time_zone_valid",
+                violation_error_message=_("Choose one of Mexico's time zones."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -176,7 +194,9 @@ class ShelterStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class ShelterQuerySet(models.QuerySet["Shelter"]):
+class ShelterQuerySet(LocationMaskingQuerySet):
+    """Shelters; `public()` / `for_viewer(user)` (registry.visibility) blank the locations they must not publish."""
+
     def active(self) -> ShelterQuerySet:
         return self.filter(status=ShelterStatus.ACTIVE)
 
@@ -186,11 +206,22 @@ class ShelterQuerySet(models.QuerySet["Shelter"]):
     def for_list(self) -> ShelterQuerySet:
         return self.select_related("state").prefetch_related("services", "populations")
 
+    def with_opening(self, at: datetime | None = None) -> ShelterQuerySet:
+        """`open_now` and `has_hours` per shelter, at `at` (default: now) in each shelter's own time zone."""
+        return self.annotate(**open_now_annotations(OpeningHours.objects.all(), ShelterStatus.ACTIVE, at))
+
+    def open_at(self, at: datetime | None = None) -> ShelterQuerySet:
+        """Active shelters within one of their weekly ranges at `at` (default: now), in their own time zone."""
+        open_hours = open_ranges(OpeningHours.objects.filter(shelter=models.OuterRef("pk")), at)
+        return self.filter(models.Exists(open_hours), status=ShelterStatus.ACTIVE)
+
     def for_cards(self) -> ShelterQuerySet:
-        """What the public list's result cards show: the state and the services (as a plain list, `service_list`:
-        a prefetched manager would build a queryset per row and per access)."""
-        return self.select_related("state").prefetch_related(
-            models.Prefetch("services", queryset=Service.objects.all(), to_attr="service_list")
+        """What the public list's result cards show: the state, the services (as a plain list, `service_list`:
+        a prefetched manager would build a queryset per row and per access) and whether it is open now."""
+        return (
+            self.select_related("state")
+            .prefetch_related(models.Prefetch("services", queryset=Service.objects.all(), to_attr="service_list"))
+            .with_opening()
         )
 
     def for_summary(self) -> ShelterQuerySet:
@@ -198,13 +229,18 @@ class ShelterQuerySet(models.QuerySet["Shelter"]):
         return self.select_related("state")
 
     def for_detail(self) -> ShelterQuerySet:
-        return self.select_related("state").prefetch_related(
-            "services",
-            "populations",
-            models.Prefetch(
-                "agreements",
-                queryset=CooperationAgreement.objects.select_related("donor", "project").prefetch_related("items"),
-            ),
+        return (
+            self.select_related("state")
+            .prefetch_related(
+                "services",
+                "populations",
+                "hours",
+                models.Prefetch(
+                    "agreements",
+                    queryset=CooperationAgreement.objects.select_related("donor", "project").prefetch_related("items"),
+                ),
+            )
+            .with_opening()
         )
 
 
@@ -221,6 +257,23 @@ class Shelter(VersionedModel):
     address = models.CharField(_("address"), max_length=255, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    location_visibility = models.CharField(
+        _("location visibility"),
+        max_length=12,
+        choices=LocationVisibility.choices,
+        default=LocationVisibility.EXACT,
+        help_text=_(
+            "What the public may see of where the shelter is. Anything but exact keeps the address and the map "
+            "point inside the admin, on every page, map, export and API read."
+        ),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=40,
+        choices=TimeZone.choices,
+        blank=True,
+        help_text=_("Leave empty to use the state's. Border towns such as Ciudad Juárez or Matamoros differ."),
+    )
     operator_type = models.CharField(
         _("operator type"), max_length=20, choices=OperatorType.choices, default=OperatorType.CIVIL_SOCIETY
     )
@@ -231,7 +284,12 @@ class Shelter(VersionedModel):
     capacity = models.PositiveIntegerField(_("capacity (beds)"), null=True, blank=True)
     average_daily_arrivals = models.PositiveIntegerField(_("average daily arrivals"), null=True, blank=True)
     peak_daily_arrivals = models.PositiveIntegerField(_("peak daily arrivals"), null=True, blank=True)
-    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    opening_hours = models.CharField(
+        _("opening hours notes"),
+        max_length=200,
+        blank=True,
+        help_text=_("Exceptions and details the weekly hours cannot say (holidays, intake times)."),
+    )
     languages = models.CharField(_("languages spoken"), max_length=200, blank=True)
     eligibility_notes = models.TextField(_("eligibility"), blank=True)
     accessibility_notes = models.TextField(_("accessibility"), blank=True)
@@ -287,13 +345,42 @@ class Shelter(VersionedModel):
             models.CheckConstraint(
                 condition=Q(operator_type__in=OperatorType.values), name="shelter_operator_type_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(location_visibility__in=LocationVisibility.values),
+                name="shelter_location_visibility_valid",
+                violation_error_message=_("Choose exact, municipality only or hidden."),
+            ),
+            models.CheckConstraint(
+                condition=Q(time_zone="") | Q(time_zone__in=TimeZone.values),
+                name="shelter_time_zone_valid",
+                violation_error_message=_("Choose one of Mexico's time zones, or none for the state's."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A row read through a public queryset has its unpublished location blanked: saving it would erase it.
+        if getattr(self, "_location_masked", False):
+            raise ValueError("A shelter read for the public has no location to save; read it unmasked.")
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("shelter_detail", kwargs={"slug": self.slug})
+
+    @property
+    def public_location(self) -> PublicLocation:
+        """What any public surface may show of the location (the rest is blank)."""
+        return public_location(self.location_visibility, self.__dict__)
+
+    @property
+    def location_is_confidential(self) -> bool:
+        return self.location_visibility != LocationVisibility.EXACT
+
+    @property
+    def local_time_zone(self) -> str:
+        return self.time_zone or self.state.time_zone
 
     @property
     def status_label(self) -> str:
@@ -309,6 +396,62 @@ class Shelter(VersionedModel):
     @property
     def has_coordinates(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+
+class OpeningHours(models.Model):
+    """One weekly range of a shelter's opening hours (HSDS `schedule`: weekly, on one day, opens_at-closes_at), or
+    the whole day. Several rows per day give split hours; a range closing at or before it opens ends the next day."""
+
+    shelter = models.ForeignKey(Shelter, on_delete=models.CASCADE, related_name="hours", verbose_name=_("shelter"))
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    all_day = models.BooleanField(_("open 24 hours"), default=False)
+    opens_at = models.TimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.TimeField(
+        _("closes at"), null=True, blank=True, help_text=_("Earlier than the opening time: closes the next day.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["shelter", "weekday", "opens_at"]
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("weekly opening hours")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekday__gte=1, weekday__lte=7),
+                name="opening_hours_weekday_valid",
+                violation_error_message=_("Choose a weekday from Monday to Sunday."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(all_day=True) & Q(opens_at__isnull=True) & Q(closes_at__isnull=True))
+                | (
+                    Q(all_day=False)
+                    & Q(opens_at__isnull=False)
+                    & Q(closes_at__isnull=False)
+                    & ~Q(opens_at=F("closes_at"))
+                ),
+                name="opening_hours_range_or_all_day",
+                violation_error_message=_(
+                    "Give an opening and a different closing time, or tick “open 24 hours” and leave both empty."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["shelter", "weekday", "opens_at"],
+                name="opening_hours_unique_start",
+                violation_error_message=_("This day already has a range opening at this time."),
+            ),
+            models.UniqueConstraint(
+                fields=["shelter", "weekday"],
+                condition=Q(all_day=True),
+                name="opening_hours_one_all_day",
+                violation_error_message=_("This day is already open 24 hours."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.all_day:
+            return str(_("Open 24 hours"))
+        return f"{self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
 
 
 class DonorManager(models.Manager["Donor"]):

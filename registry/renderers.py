@@ -22,6 +22,7 @@ from rest_framework.renderers import BaseRenderer
 
 from registry.models import Shelter, SupportItem
 from registry.serializers import RelatedKeys
+from registry.visibility import mask_row
 
 MULTI_VALUE_SEPARATOR = "; "
 MODEL_CHUNK = 500  # records per query when an export reads model instances (with their prefetches)
@@ -238,6 +239,7 @@ AGREEMENT_FIELDS = [
     "shelter__state__name",
     "shelter__state__iso_code",
     "shelter__municipality",
+    "shelter__location_visibility",
     "donor__name",
     "donor__acronym",
     "implementing_office",
@@ -292,4 +294,6 @@ class AgreementCSVRenderer(CSVRenderer):
     columns = AGREEMENT_COLUMNS
 
     def rows(self, queryset: QuerySet) -> Iterable[Any]:
-        return values_rows(queryset, AGREEMENT_FIELDS, {"items": _items})
+        # The shelter's municipality is read through the agreement, past Shelter.objects.public(): mask it here,
+        # for every reader (staff have the shelter export for the full locations).
+        return (mask_row(row, "shelter__") for row in values_rows(queryset, AGREEMENT_FIELDS, {"items": _items}))

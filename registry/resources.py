@@ -174,6 +174,7 @@ class ShelterResource(RegistryResource):
             "address",
             "latitude",
             "longitude",
+            "location_visibility",
             "operator_type",
             "populations",
             "services",

@@ -73,11 +73,12 @@ class ShelterListView(FilteredListView):
     filterset_class = ShelterFilter
 
     def get_queryset(self) -> QuerySet[Shelter]:
-        return Shelter.objects.for_cards()
+        return Shelter.objects.for_cards().for_viewer(self.request.user)
 
 
 class ShelterDetailView(DetailView):
-    queryset = Shelter.objects.for_detail()
+    def get_queryset(self) -> QuerySet[Shelter]:
+        return Shelter.objects.for_detail().for_viewer(self.request.user)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         shelter = self.object
@@ -109,7 +110,7 @@ class StateDetailView(DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         state = self.object
-        shelters = Shelter.objects.for_summary().filter(state=state)
+        shelters = Shelter.objects.for_summary().public().filter(state=state)
         projects = Project.objects.for_list().filter(states=state)
         articles = Article.objects.for_list().filter(states=state)
         return super().get_context_data(
@@ -132,7 +133,7 @@ class RegionDetailView(TemplateView):
         if region not in BorderRegion.values:
             raise Http404(_("There is no border region called “%(region)s”.") % {"region": region})
         states = [s for s in selectors.states_with_support() if s.region == region]
-        shelters = Shelter.objects.for_summary().in_region(region)
+        shelters = Shelter.objects.for_summary().public().in_region(region)
         projects = Project.objects.for_list().in_region(region)
         articles = Article.objects.for_list().in_region(region)
         return super().get_context_data(
