@@ -22,6 +22,7 @@ from django.core.paginator import InvalidPage
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Count, Max, Model, Prefetch, ProtectedError, QuerySet, RestrictedError
 from django.http import HttpResponseBase, StreamingHttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers, quote_etag
 from django.utils.http import http_date
 from django.utils.translation import get_language
@@ -58,7 +59,7 @@ from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from config.cache import VersionedCountPaginator, data_version, query_key, shared_cache_usable
 from registry.admin_mixins import StaleEditError
-from registry.filters import AgreementFilter, DonorFilter, ShelterFilter, StateFilter
+from registry.filters import AgreementFilter, DonorFilter, ShelterFilter, StateFilter, depends_on_time
 from registry.models import BorderRegion, CooperationAgreement, Donor, Shelter, State
 from registry.renderers import AgreementCSVRenderer, ExportRenderer, ShelterCSVRenderer, ShelterGeoJSONRenderer
 from registry.serializers import (
@@ -222,7 +223,7 @@ class UserThrottle(WindowCountThrottleMixin, UserRateThrottle):
 
 
 def count_key(request: Request) -> str | None:
-    if not shared_cache_usable():
+    if not shared_cache_usable() or depends_on_time(request.query_params):
         return None
     return query_key("api-count", request.path, request.query_params, ignore=("page", "page_size", "format"))
 
@@ -525,7 +526,7 @@ class RegistryViewSet(viewsets.ModelViewSet):
         if not renderer.allows_empty and not queryset.exists():
             message = _("Nothing matches these filters, and a %(format)s file must hold at least one record.")
             raise NotFound(message % {"format": renderer.format.upper()})
-        if shared_cache_usable():
+        if shared_cache_usable() and not depends_on_time(request.query_params):
             # Staff exports hold confidential locations: never the same cached document as the public's.
             audience = "staff" if sees_every_location(request.user) else "public"
             material = f"{renderer.format}|{request.get_full_path()}|{get_language()}|{audience}|{data_version()}"
@@ -543,6 +544,8 @@ class RegistryViewSet(viewsets.ModelViewSet):
         summary = queryset.order_by().aggregate(count=Count("pk", distinct=True), latest=Max("updated_at"))
         latest = summary["latest"]
         audience = "staff" if sees_every_location(request.user) else "public"
+        if depends_on_time(request.query_params):  # "open now" changes with the clock: validate per minute
+            audience += timezone.now().strftime("|%Y%m%d%H%M")
         path = request.get_full_path()
         material = f"{renderer.format}|{path}|{get_language()}|{audience}|{summary['count']}|{latest}"
         etag = "W/" + quote_etag(hashlib.blake2b(material.encode(), digest_size=16).hexdigest())

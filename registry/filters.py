@@ -7,6 +7,7 @@ with `modified_after`. Invalid values are form errors: a 400 in the API, a messa
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import django_filters as filters
 from django import forms
@@ -125,8 +126,26 @@ def shelter_search(queryset: QuerySet, name: str, value: str) -> QuerySet:
     return queryset
 
 
+def open_now(queryset: QuerySet, name: str, value: bool) -> QuerySet:
+    return queryset.open_at() if value else queryset
+
+
+#: Filters whose result depends on the clock, not only on the data: no count or export is kept for them.
+TIME_DEPENDENT_FILTERS = frozenset({"open_now"})
+
+
+def depends_on_time(params: Any) -> bool:
+    return any(name in params for name in TIME_DEPENDENT_FILTERS)
+
+
 class ShelterFilter(filters.FilterSet):
     q = filters.CharFilter(method=shelter_search, label=_("Search"), max_length=200)
+    open_now = filters.BooleanFilter(
+        method=open_now,
+        label=_("Only those open now"),
+        widget=forms.CheckboxInput,
+        help_text=_("true: only active shelters within their weekly opening hours now, in their own time zone."),
+    )
     state = state_filter("state__iso_code", distinct=False)
     region = region_filter("state__region", distinct=False)
     service = filters.ModelMultipleChoiceFilter(

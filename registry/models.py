@@ -12,7 +12,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from registry.hours import TimeZone, Weekday, open_now_annotations, open_ranges
+from registry.hours import (
+    DayHours,
+    TimeZone,
+    Weekday,
+    local_now,
+    open_now_annotations,
+    open_ranges,
+    weekly_table,
+)
 from registry.visibility import LocationMaskingQuerySet, LocationVisibility, PublicLocation, public_location
 
 
@@ -381,6 +389,16 @@ class Shelter(VersionedModel):
     @property
     def local_time_zone(self) -> str:
         return self.time_zone or self.state.time_zone
+
+    @property
+    def weekly_hours(self) -> list[DayHours]:
+        """Monday to Sunday with their ranges, today marked in the shelter's time (uses prefetched `hours`)."""
+        return weekly_table(list(self.hours.all()), self.local_time_zone)
+
+    @property
+    def local_clock(self) -> str:
+        """The time now where the shelter is, as HH:MM (a template would show a datetime in the site's zone)."""
+        return f"{local_now(self.local_time_zone):%H:%M}"
 
     @property
     def status_label(self) -> str:

@@ -16,7 +16,7 @@ from config.cache import VersionedCountPaginator, query_key, remember
 from news.models import Article
 from projects.models import Project
 from registry import selectors
-from registry.filters import ShelterFilter, StateFilter
+from registry.filters import ShelterFilter, StateFilter, depends_on_time
 from registry.models import BorderRegion, Shelter, State
 
 # Lists on detail pages show this many rows, then link to the filtered list for the rest.
@@ -34,7 +34,11 @@ class ClampedPaginationMixin:
 
     def paginate_queryset(self, queryset: QuerySet, page_size: int) -> tuple[Paginator, Page, Any, bool]:
         request, page_kwarg = self.request, self.page_kwarg  # type: ignore[attr-defined]
-        count_key = query_key("page-count", request.path, request.GET, ignore=[page_kwarg])
+        count_key = (
+            None
+            if depends_on_time(request.GET)
+            else query_key("page-count", request.path, request.GET, ignore=[page_kwarg])
+        )
         paginator = self.get_paginator(  # type: ignore[attr-defined]
             queryset, page_size, allow_empty_first_page=True, count_key=count_key
         )
