@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from datetime import time as clock
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -33,6 +34,7 @@ from registry.models import (
     AgreementStatus,
     CooperationAgreement,
     Donor,
+    OpeningHours,
     OperatorType,
     PopulationGroup,
     Service,
@@ -42,6 +44,7 @@ from registry.models import (
     SupportCategory,
     SupportItem,
 )
+from registry.visibility import LocationVisibility
 
 DEMO_PREFIX = "demo-"
 DEMO_DONOR_PREFIX = "DEMO-"
@@ -181,6 +184,19 @@ OPERATOR_WEIGHTS = (
     (OperatorType.INTERNATIONAL, 3), (OperatorType.OTHER, 4),
 )
 STATUS_WEIGHTS = ((ShelterStatus.ACTIVE, 85), (ShelterStatus.TEMPORARILY_CLOSED, 10), (ShelterStatus.CLOSED, 5))
+VISIBILITY_WEIGHTS = (
+    (LocationVisibility.EXACT, 85), (LocationVisibility.MUNICIPALITY, 10), (LocationVisibility.HIDDEN, 5),
+)
+# Weekly hours patterns: (weekdays, ranges) pairs; a range is (opens, closes) or None for 24 hours.
+EVERY_DAY = (1, 2, 3, 4, 5, 6, 7)
+HOURS_PATTERNS = (
+    ((EVERY_DAY, [None]),),
+    ((EVERY_DAY, [(clock(8), clock(20))]),),
+    ((EVERY_DAY, [(clock(17), clock(8))]),),  # overnight: intake in the evening, leave in the morning
+    (((1, 2, 3, 4, 5, 6), [(clock(9), clock(18))]),),
+    (((1, 2, 3, 4, 5), [(clock(8), clock(13)), (clock(16), clock(20))]), ((6,), [(clock(9), clock(14))])),
+    (),  # no structured hours recorded
+)
 CAPACITIES = (15, 20, 30, 40, 50, 60, 80, 100, 120, 150, 200, 250, 300, 500)
 # fmt: on
 
@@ -345,6 +361,7 @@ class DemoShelterFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda o: f"contacto{o.index}@albergues.example.org")
     website = factory.LazyAttribute(lambda o: f"https://albergue{o.index}.example.org/")
     status = factory.LazyFunction(lambda: weighted(STATUS_WEIGHTS))
+    location_visibility = factory.LazyFunction(lambda: weighted(VISIBILITY_WEIGHTS))
     last_verified = factory.LazyFunction(lambda: REFERENCE_DATE - timedelta(days=rng.randint(0, 730)))
 
 
@@ -522,6 +539,7 @@ def clear_demo() -> int:
         Project.objects.filter(slug__startswith=demo),
         Shelter.services.through.objects.filter(shelter__slug__startswith=demo),
         Shelter.populations.through.objects.filter(shelter__slug__startswith=demo),
+        OpeningHours.objects.filter(shelter__slug__startswith=demo),
         Shelter.objects.filter(slug__startswith=demo),
         Donor.objects.filter(acronym__startswith=DEMO_DONOR_PREFIX),
     ]
@@ -580,6 +598,7 @@ def analyze() -> None:
             Shelter,
             Shelter.services.through,
             Shelter.populations.through,
+            OpeningHours,
             Donor,
             CooperationAgreement,
             SupportItem,
@@ -643,9 +662,24 @@ def _shelters(
             served += [Shelter.populations.through(shelter_id=shelter.pk, populationgroup_id=p.pk) for p in groups]
         _bulk(result, "shelter services", offered)
         _bulk(result, "shelter populations", served)
+        _bulk(result, "opening hours", [hours for shelter in batch for hours in _weekly_hours(shelter)])
         created += batch
     progress(f"shelters: {len(created):,}")
     return created
+
+
+def _weekly_hours(shelter: Shelter) -> list[OpeningHours]:
+    rows = []
+    for days, ranges in rng.choice(HOURS_PATTERNS):
+        for day in days:
+            for hours in ranges:
+                opens, closes = hours or (None, None)
+                rows.append(
+                    OpeningHours(
+                        shelter_id=shelter.pk, weekday=day, all_day=hours is None, opens_at=opens, closes_at=closes
+                    )
+                )
+    return rows
 
 
 def _projects(

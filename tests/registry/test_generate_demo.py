@@ -7,12 +7,13 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import F
 
 import registry
 from news.models import Article
 from projects.models import Project, ProjectObjective
 from registry.demo import DEMO_DONOR_PREFIX, MUNICIPALITIES
-from registry.models import CooperationAgreement, Donor, Shelter, SupportItem
+from registry.models import CooperationAgreement, Donor, OpeningHours, Shelter, SupportItem
 from tests.factories import ArticleFactory, ProjectFactory, ShelterFactory, ThematicAreaFactory
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +149,14 @@ def test_explains_how_to_install_factory_boy_when_it_is_missing(monkeypatch):
     monkeypatch.delattr(registry, "demo")
     with pytest.raises(CommandError, match=r"needs factory-boy.*\.\[dev\]"):
         generate(*SMALL)
+
+
+def test_demo_shelters_have_weekly_hours_and_some_confidential_locations():
+    generate(*SMALL, "--shelters", "200")
+    demo = Shelter.objects.filter(slug__startswith="demo-")
+    visibilities = set(demo.values_list("location_visibility", flat=True))
+    assert visibilities == {"exact", "municipality", "hidden"}
+    with_hours = demo.filter(hours__isnull=False).distinct().count()
+    assert 100 < with_hours < 200  # most have structured hours, some only notes
+    assert OpeningHours.objects.filter(all_day=True).exists()
+    assert OpeningHours.objects.filter(opens_at__gt=F("closes_at")).exists()  # overnight ranges
