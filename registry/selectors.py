@@ -1,7 +1,7 @@
 """Read-only aggregates for the public home page, state index and region pages.
 
 Each function runs a fixed number of queries whatever the number of shelters, agreements or projects; the counts
-are kept under the data version (config.cache), so until a record changes they cost one cache read.
+are kept under the data version (registry.versioned_cache), so until a record changes they cost one cache read.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 from django.urls import reverse
 
-from config.cache import remember
 from projects.models import Project
 from registry.models import BorderRegion, CooperationAgreement, Shelter, ShelterStatus, State
+from registry.versioned_cache import remember
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,12 @@ from django.views.generic import DetailView, TemplateView
 from django_filters import FilterSet
 from django_filters.views import FilterView
 
-from config.cache import VersionedCountPaginator, query_key, remember
 from news.models import Article
 from projects.models import Project
 from registry import selectors
 from registry.filters import ShelterFilter, StateFilter
 from registry.models import BorderRegion, Shelter, State
+from registry.versioned_cache import VersionedCountPaginator, query_key, remember
 
 # Lists on detail pages show this many rows, then link to the filtered list for the rest.
 RELATED_LIMIT = 50
