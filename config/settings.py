@@ -184,20 +184,25 @@ AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
 
 # --- Django REST framework ---
+# The project's own classes (registry.rest), which every viewset uses through registry.rest.viewsets.ApiModelViewSet.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "registry.rest.authentication.CookieSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": ["registry.rest.permissions.StaffModelPermissionsOrAnonReadOnly"],
     # The shared FilterSets carry `q` (search) and `ordering` themselves, with the public pages' parameter names.
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "registry.rest.pagination.ApiPagination",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "registry.rest.negotiation.FormatFirstNegotiation",
+    # JSON bodies only: form encodings cannot tell null from "null", nor a list from a repeated field.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "registry.rest.schema.FilterAwareAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "registry.rest.throttling.AnonThrottle",
+        "registry.rest.throttling.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_ANON_RATE", default="120/min"),
