@@ -180,8 +180,15 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Behind a proxy every REMOTE_ADDR is the proxy's: lock on the client's own address instead (NUM_PROXIES).
-AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
+# Behind a proxy every REMOTE_ADDR is the proxy's: axes locks on the client's own address, found by django-ipware.
+# With NUM_PROXIES trusted proxies, that is the address the outermost of them saw: X-Forwarded-For counted from the
+# right, where a client cannot forge it (as DRF's throttles count it; the last proxy is REMOTE_ADDR, not listed).
+AXES_IPWARE_PROXY_ORDER = "left-most"
+AXES_IPWARE_PROXY_COUNT = NUM_PROXIES - 1 if NUM_PROXIES > 0 else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR",) if NUM_PROXIES > 0 else ("REMOTE_ADDR",)
+# A client may send an X-Forwarded-For of its own, which the proxy extends: take the trusted position from the right
+# rather than refusing a chain longer than the proxies (ipware's strict mode would leave no address at all).
+IPWARE_STRICT = False
 
 # --- Django REST framework ---
 # The project's own classes (registry.rest), which every viewset uses through registry.rest.viewsets.ApiModelViewSet.
