@@ -19,14 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import CharFilter
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import APIException, MethodNotAllowed, ValidationError
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from registry.admin_mixins import StaleEditError
 from registry.renderers import ExportRenderer
 from registry.rest.exports import export_response
-from registry.rest.schema import FilterAwareAutoSchema
+from registry.rest.json import JSONRenderer
 from registry.rest.values_plan import values_plan
 
 
@@ -41,7 +40,6 @@ class ApiModelViewSet(viewsets.ModelViewSet):
     REST_FRAMEWORK settings, which name this package's classes; this class adds what settings cannot say."""
 
     lookup_value_regex = "[^/]+"
-    schema = FilterAwareAutoSchema()
     list_serializer_class: type[serializers.Serializer] | None = None
     export_renderer_classes: tuple[type[ExportRenderer], ...] = ()
     # A model whose queryset offers for_list() and for_detail(); viewsets of other models override get_queryset().
