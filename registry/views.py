@@ -6,15 +6,22 @@ composed in config.views.
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
+from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.views.generic import DetailView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, FormView
 from django_filters import FilterSet
 from django_filters.views import FilterView
 
-from registry import selectors
+from registry import corrections, selectors, services
+from registry.corrections import CorrectionReportForm
 from registry.filters import ShelterFilter, StateFilter, depends_on_time
 from registry.models import Shelter, State
 from registry.versioned_cache import VersionedCountPaginator, query_key
@@ -86,3 +93,31 @@ class StateListView(FilteredListView):
         context = super().get_context_data(**kwargs)
         context["region_groups"] = [g for g in selectors.states_by_region(list(self.object_list)) if g.states]
         return context
+
+
+class CorrectionReportView(FormView):
+    """The correction form of one shelter: no account needed, CSRF-protected, rate-limited per client."""
+
+    form_class = CorrectionReportForm
+    template_name = "registry/correction_form.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.shelter = get_object_or_404(Shelter.objects.public().select_related("state"), slug=kwargs["slug"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(shelter=self.shelter, **kwargs)
+
+    def form_valid(self, form: CorrectionReportForm) -> HttpResponse:
+        if not corrections.allowed(self.request):
+            form.add_error(None, _("You have sent several reports in a short time. Please try again later."))
+            return self.render_to_response(self.get_context_data(form=form), status=HTTPStatus.TOO_MANY_REQUESTS)
+        if not form.is_bot:  # a bot is thanked like anyone else, and nothing is kept
+            services.correction_report_create(
+                shelter=self.shelter,
+                message=form.cleaned_data["message"],
+                contact=form.cleaned_data["contact"],
+                language=get_language() or "",
+            )
+        messages.success(self.request, _("Thank you. Staff will check your report and correct the page."))
+        return redirect(self.shelter)
