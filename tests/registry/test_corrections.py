@@ -45,7 +45,8 @@ def test_a_visitor_reports_a_correction_and_staff_are_emailed(
     assert (report.shelter, report.status, report.contact) == (shelter, CorrectionStatus.NEW, "ana@example.org")
     assert "Gracias" in response.content.decode() or "Thank you" in response.content.decode()
     assert [m.to for m in mailoutbox] == [["editor@example.org"]]
-    assert "962 000 0000" in mailoutbox[0].body and f"/admin/registry/correctionreport/{report.pk}/" in mailoutbox[0].body
+    assert "962 000 0000" in mailoutbox[0].body
+    assert f"/admin/registry/correctionreport/{report.pk}/" in mailoutbox[0].body
 
 
 @override_settings(CORRECTION_REPORT_RECIPIENTS=["queue@example.org"])
