@@ -131,6 +131,42 @@ def shelter_search(queryset: QuerySet, name: str, value: str) -> QuerySet:
     return queryset
 
 
+def _checked(value: object) -> bool:
+    return value is True or str(value).lower() in StrictBooleanField.TRUE
+
+
+class RawCheckboxInput(forms.CheckboxInput):
+    """A checkbox that hands the field the value as sent, so a wrong one can be refused rather than read as ticked."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, check_test=_checked)
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.get(name)
+
+
+class StrictBooleanField(forms.Field):
+    """true/1 (on, from the page's checkbox) or false/0; anything else is an error, not a guess."""
+
+    widget = RawCheckboxInput
+    TRUE = frozenset({"true", "1", "on"})
+    FALSE = frozenset({"false", "0"})
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        text = str(value).lower()
+        if text in self.TRUE | self.FALSE:
+            return text in self.TRUE
+        raise forms.ValidationError(_("Give true or false."), code="invalid")
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 def open_now(queryset: QuerySet, name: str, value: bool) -> QuerySet:
     return queryset.open_at() if value else queryset
 
@@ -145,10 +181,9 @@ def depends_on_time(params: Any) -> bool:
 
 class ShelterFilter(filters.FilterSet):
     q = filters.CharFilter(method=shelter_search, label=_("Search"), max_length=200)
-    open_now = filters.BooleanFilter(
+    open_now = StrictBooleanFilter(
         method=open_now,
         label=_("Only those open now"),
-        widget=forms.CheckboxInput,
         help_text=_("true: only active shelters within their weekly opening hours now, in their own time zone."),
     )
     state = state_filter("state__iso_code", distinct=False)

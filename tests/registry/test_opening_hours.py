@@ -147,3 +147,13 @@ def test_open_now_list_query_count_is_constant(client, django_assert_max_num_que
         OpeningHoursFactory(shelter=ShelterFactory(name=f"b{n}"), weekday=WEDNESDAY)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/es/shelters/?open_now=on")
+
+
+@pytest.mark.parametrize(("value", "status"), [("true", 200), ("1", 200), ("false", 200), ("null", 400), ("yes", 400)])
+def test_the_api_open_now_filter_takes_true_or_false_only(client, value, status):
+    assert client.get(f"/api/v1/shelters/?open_now={value}").status_code == status
+
+
+def test_the_page_checkbox_stays_ticked(client):
+    page = client.get("/es/shelters/?open_now=on").content.decode()
+    assert 'name="open_now"' in page and "checked" in page.split('name="open_now"')[1].split(">")[0]
