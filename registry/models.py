@@ -233,6 +233,12 @@ class ShelterQuerySet(LocationMaskingQuerySet):
             .with_opening()
         )
 
+    def for_offline(self) -> ShelterQuerySet:
+        """The compact list kept for use without signal: state, services (`service_list`) and weekly hours."""
+        return self.select_related("state").prefetch_related(
+            models.Prefetch("services", queryset=Service.objects.all(), to_attr="service_list"), "hours"
+        )
+
     def for_summary(self) -> ShelterQuerySet:
         """What a one-line mention shows (state and region pages): name, place, state and status."""
         return self.select_related("state")

@@ -14,9 +14,10 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, FormView
+from django.views.generic import DetailView, FormView, ListView
 from django_filters import FilterSet
 from django_filters.views import FilterView
 
@@ -25,6 +26,7 @@ from registry.corrections import CorrectionReportForm
 from registry.filters import ShelterFilter, StateFilter, depends_on_time
 from registry.models import Shelter, State
 from registry.versioned_cache import VersionedCountPaginator, query_key
+from registry.visibility import sees_every_location
 
 # Lists on detail pages show this many rows, then link to the filtered list for the rest.
 RELATED_LIMIT = 50
@@ -66,14 +68,25 @@ class FilteredListView(ClampedPaginationMixin, FilterView):
         return filterset
 
 
-class ShelterListView(FilteredListView):
+class StaffLocationsNotStoredMixin:
+    """Staff see confidential locations on these pages: the browser must not store them (nor, so, the offline
+    copy the service worker keeps on the device)."""
+
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        response = super().render_to_response(context, **kwargs)  # type: ignore[misc]
+        if sees_every_location(self.request.user):  # type: ignore[attr-defined]
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class ShelterListView(StaffLocationsNotStoredMixin, FilteredListView):
     filterset_class = ShelterFilter
 
     def get_queryset(self) -> QuerySet[Shelter]:
         return Shelter.objects.for_cards().for_viewer(self.request.user)
 
 
-class ShelterDetailView(DetailView):
+class ShelterDetailView(StaffLocationsNotStoredMixin, DetailView):
     """A shelter with its agreements; config.views.ShelterPageView adds the other apps' records about it."""
 
     def get_queryset(self) -> QuerySet[Shelter]:
@@ -121,3 +134,14 @@ class CorrectionReportView(FormView):
             )
         messages.success(self.request, _("Thank you. Staff will check your report and correct the page."))
         return redirect(self.shelter)
+
+
+class ShelterOfflineListView(ListView):
+    """Every active public shelter on one compact page (name, place, phone, services, hours), which the service
+    worker keeps on the device so that it opens without signal."""
+
+    template_name = "registry/shelter_offline_list.html"
+    context_object_name = "shelters"
+
+    def get_queryset(self) -> QuerySet[Shelter]:
+        return Shelter.objects.active().public().for_offline().order_by("state__name", "name")
