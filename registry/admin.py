@@ -131,6 +131,17 @@ class CorrectionReportInline(admin.TabularInline):
         return super().get_queryset(request).select_related("decided_by")
 
 
+@admin.register(OpeningHours)
+class OpeningHoursAdmin(admin.ModelAdmin):
+    """Every shelter's weekly ranges in one list (each shelter's own are edited inline on its page)."""
+
+    list_display = ("shelter", "weekday", "all_day", "opens_at", "closes_at")
+    list_filter = ("weekday", "all_day", "shelter__state")
+    list_select_related = ("shelter",)
+    search_fields = ("shelter__name",)
+    autocomplete_fields = ("shelter",)
+
+
 @admin.register(CorrectionReport)
 class CorrectionReportAdmin(admin.ModelAdmin):
     """The moderation queue: new reports first; accept (optionally marking the shelter verified) or reject."""

@@ -22,20 +22,22 @@ EDITED_MODELS: tuple[str, ...] = (
     "registry.cooperationagreement",
     "registry.supportitem",
     "registry.openinghours",
-    "registry.correctionreport",
     "projects.project",
     "projects.projectobjective",
     "projects.thematicarea",
     "news.article",
 )
 REFERENCE_MODELS: tuple[str, ...] = ("registry.state", "registry.service", "registry.populationgroup")
+#: Records visitors file and Editors decide (accept or reject), never add.
+MODERATED_MODELS: tuple[str, ...] = ("registry.correctionreport",)
 
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     EDITORS: {
         **dict.fromkeys(EDITED_MODELS, ("add", "change", "view")),
         **dict.fromkeys(REFERENCE_MODELS, ("view",)),
+        **dict.fromkeys(MODERATED_MODELS, ("change", "view")),
     },
-    VIEWERS: dict.fromkeys(EDITED_MODELS + REFERENCE_MODELS, ("view",)),
+    VIEWERS: dict.fromkeys(EDITED_MODELS + REFERENCE_MODELS + MODERATED_MODELS, ("view",)),
 }
 
 
