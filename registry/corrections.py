@@ -1,61 +1,70 @@
-"""The public "something is wrong on this page" form: its fields, its bot trap and its per-client rate limit."""
+"""What visitors report as wrong on a shelter's page, and its moderation by staff (new, accepted, rejected)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django import forms
 from django.conf import settings
-from django.http import HttpRequest
+from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from rest_framework.throttling import SimpleRateThrottle
-
-from registry.models import CorrectionReport
-from registry.rest.throttling import WindowCountThrottleMixin
-
-#: The bot trap: a field people never see (hidden by CSS, skipped by keyboard and screen readers); bots fill it.
-HONEYPOT = "website"
 
 
-class CorrectionReportForm(forms.ModelForm):
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+class CorrectionStatus(models.TextChoices):
+    NEW = "new", _("New")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class CorrectionReportQuerySet(models.QuerySet["CorrectionReport"]):
+    def pending(self) -> CorrectionReportQuerySet:
+        return self.filter(status=CorrectionStatus.NEW)
+
+
+class CorrectionReport(models.Model):
+    """What a visitor says is wrong on a shelter's page, waiting for staff to accept or reject it."""
+
+    shelter = models.ForeignKey(
+        "registry.Shelter", on_delete=models.CASCADE, related_name="correction_reports", verbose_name=_("shelter")
+    )
+    message = models.TextField(_("what is wrong"), max_length=2000)
+    contact = models.CharField(_("contact (optional)"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=CorrectionStatus.choices, default=CorrectionStatus.NEW, db_index=True
+    )
+    created_at = models.DateTimeField(_("reported"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
 
-    class Meta:
-        model = CorrectionReport
-        fields = ["message", "contact"]
-        labels = {"message": _("What is wrong or out of date?"), "contact": _("Your e-mail or phone (optional)")}
-        help_texts = {
-            "message": _("For example: the phone number changed, the shelter moved, it no longer takes families."),
-            "contact": _("Only if you want staff to be able to ask you about it. It is never published."),
-        }
-        widgets = {"message": forms.Textarea(attrs={"rows": 5, "maxlength": 2000})}
+    objects = CorrectionReportQuerySet.as_manager()
 
-    def clean_message(self) -> str:
-        message = self.cleaned_data["message"].strip()
-        if len(message) < 10:
-            raise forms.ValidationError(_("Tell us a little more: at least 10 characters."))
-        return message
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("correction report")
+        verbose_name_plural = _("correction reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=CorrectionStatus.values),
+                name="correction_status_valid",
+                violation_error_message=_("Choose new, accepted or rejected."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status=CorrectionStatus.NEW, decided_at__isnull=True)
+                | (~Q(status=CorrectionStatus.NEW) & Q(decided_at__isnull=False)),
+                name="correction_decided_when_not_new",
+                violation_error_message=_("A decided report needs the time of the decision; a new one has none."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shelter}: {self.message[:60]}"
 
     @property
-    def is_bot(self) -> bool:
-        return bool(self.cleaned_data.get(HONEYPOT))
-
-
-class CorrectionThrottle(WindowCountThrottleMixin, SimpleRateThrottle):
-    """Reports per client address (behind NUM_PROXIES proxies, the client's own): CORRECTION_REPORT_RATE."""
-
-    scope = "corrections"
-
-    def get_rate(self) -> str:
-        return settings.CORRECTION_REPORT_RATE
-
-    def get_cache_key(self, request: Any, view: Any) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
-def allowed(request: HttpRequest) -> bool:
-    return CorrectionThrottle().allow_request(request, None)
+    def status_label(self) -> str:
+        return str(CorrectionStatus(self.status).label)

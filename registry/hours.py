@@ -19,6 +19,7 @@ from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class TimeZone(models.TextChoices):
@@ -125,3 +126,61 @@ def weekly_table(ranges: list[Any], zone: str, at: datetime | None = None) -> li
 
 def local_now(zone: str, at: datetime | None = None) -> datetime:
     return (at or timezone.now()).astimezone(ZoneInfo(zone))
+
+
+class OpeningHours(models.Model):
+    """One weekly range of a shelter's opening hours (HSDS `schedule`: weekly, on one day, opens_at-closes_at), or
+    the whole day. Several rows per day give split hours; a range closing at or before it opens ends the next day."""
+
+    shelter = models.ForeignKey(
+        "registry.Shelter", on_delete=models.CASCADE, related_name="hours", verbose_name=_("shelter")
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    all_day = models.BooleanField(_("open 24 hours"), default=False)
+    opens_at = models.TimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.TimeField(
+        _("closes at"), null=True, blank=True, help_text=_("Earlier than the opening time: closes the next day.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["shelter", "weekday", "opens_at"]
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("weekly opening hours")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekday__gte=1, weekday__lte=7),
+                name="opening_hours_weekday_valid",
+                violation_error_message=_("Choose a weekday from Monday to Sunday."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(all_day=True) & Q(opens_at__isnull=True) & Q(closes_at__isnull=True))
+                | (
+                    Q(all_day=False)
+                    & Q(opens_at__isnull=False)
+                    & Q(closes_at__isnull=False)
+                    & ~Q(opens_at=F("closes_at"))
+                ),
+                name="opening_hours_range_or_all_day",
+                violation_error_message=_(
+                    "Give an opening and a different closing time, or tick “open 24 hours” and leave both empty."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["shelter", "weekday", "opens_at"],
+                name="opening_hours_unique_start",
+                violation_error_message=_("This day already has a range opening at this time."),
+            ),
+            models.UniqueConstraint(
+                fields=["shelter", "weekday"],
+                condition=Q(all_day=True),
+                name="opening_hours_one_all_day",
+                violation_error_message=_("This day is already open 24 hours."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.all_day:
+            return str(_("Open 24 hours"))
+        return f"{self.opens_at:%H:%M}–{self.closes_at:%H:%M}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -15,8 +14,8 @@ from simple_history.models import HistoricalRecords
 
 from registry.hours import (
     DayHours,
+    OpeningHours,
     TimeZone,
-    Weekday,
     local_now,
     open_now_annotations,
     open_ranges,
@@ -390,10 +389,6 @@ class Shelter(VersionedModel):
         return public_location(self.location_visibility, self.__dict__)
 
     @property
-    def location_is_confidential(self) -> bool:
-        return self.location_visibility != LocationVisibility.EXACT
-
-    @property
     def local_time_zone(self) -> str:
         return self.time_zone or self.state.time_zone
 
@@ -421,62 +416,6 @@ class Shelter(VersionedModel):
     @property
     def has_coordinates(self) -> bool:
         return self.latitude is not None and self.longitude is not None
-
-
-class OpeningHours(models.Model):
-    """One weekly range of a shelter's opening hours (HSDS `schedule`: weekly, on one day, opens_at-closes_at), or
-    the whole day. Several rows per day give split hours; a range closing at or before it opens ends the next day."""
-
-    shelter = models.ForeignKey(Shelter, on_delete=models.CASCADE, related_name="hours", verbose_name=_("shelter"))
-    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
-    all_day = models.BooleanField(_("open 24 hours"), default=False)
-    opens_at = models.TimeField(_("opens at"), null=True, blank=True)
-    closes_at = models.TimeField(
-        _("closes at"), null=True, blank=True, help_text=_("Earlier than the opening time: closes the next day.")
-    )
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["shelter", "weekday", "opens_at"]
-        verbose_name = _("opening hours")
-        verbose_name_plural = _("weekly opening hours")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(weekday__gte=1, weekday__lte=7),
-                name="opening_hours_weekday_valid",
-                violation_error_message=_("Choose a weekday from Monday to Sunday."),
-            ),
-            models.CheckConstraint(
-                condition=(Q(all_day=True) & Q(opens_at__isnull=True) & Q(closes_at__isnull=True))
-                | (
-                    Q(all_day=False)
-                    & Q(opens_at__isnull=False)
-                    & Q(closes_at__isnull=False)
-                    & ~Q(opens_at=F("closes_at"))
-                ),
-                name="opening_hours_range_or_all_day",
-                violation_error_message=_(
-                    "Give an opening and a different closing time, or tick “open 24 hours” and leave both empty."
-                ),
-            ),
-            models.UniqueConstraint(
-                fields=["shelter", "weekday", "opens_at"],
-                name="opening_hours_unique_start",
-                violation_error_message=_("This day already has a range opening at this time."),
-            ),
-            models.UniqueConstraint(
-                fields=["shelter", "weekday"],
-                condition=Q(all_day=True),
-                name="opening_hours_one_all_day",
-                violation_error_message=_("This day is already open 24 hours."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        if self.all_day:
-            return str(_("Open 24 hours"))
-        return f"{self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
 
 
 class DonorQuerySet(models.QuerySet["Donor"]):
@@ -655,63 +594,5 @@ class SupportItem(models.Model):
     natural_key.dependencies = ["registry.cooperationagreement"]  # type: ignore[attr-defined]
 
 
-class CorrectionStatus(models.TextChoices):
-    NEW = "new", _("New")
-    ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
-
-
-class CorrectionReportQuerySet(models.QuerySet["CorrectionReport"]):
-    def pending(self) -> CorrectionReportQuerySet:
-        return self.filter(status=CorrectionStatus.NEW)
-
-
-class CorrectionReport(models.Model):
-    """What a visitor says is wrong on a shelter's page, waiting for staff to accept or reject it."""
-
-    shelter = models.ForeignKey(
-        Shelter, on_delete=models.CASCADE, related_name="correction_reports", verbose_name=_("shelter")
-    )
-    message = models.TextField(_("what is wrong"), max_length=2000)
-    contact = models.CharField(_("contact (optional)"), max_length=200, blank=True)
-    language = models.CharField(_("language"), max_length=8, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=CorrectionStatus.choices, default=CorrectionStatus.NEW, db_index=True
-    )
-    created_at = models.DateTimeField(_("reported"), auto_now_add=True)
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-
-    objects = CorrectionReportQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("correction report")
-        verbose_name_plural = _("correction reports")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=CorrectionStatus.values),
-                name="correction_status_valid",
-                violation_error_message=_("Choose new, accepted or rejected."),
-            ),
-            models.CheckConstraint(
-                condition=Q(status=CorrectionStatus.NEW, decided_at__isnull=True)
-                | (~Q(status=CorrectionStatus.NEW) & Q(decided_at__isnull=False)),
-                name="correction_decided_when_not_new",
-                violation_error_message=_("A decided report needs the time of the decision; a new one has none."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.shelter}: {self.message[:60]}"
-
-    @property
-    def status_label(self) -> str:
-        return choice_label(CorrectionStatus, self.status)
+# Models kept in modules of their own, imported here so that Django finds them (and `registry.models` names them).
+from registry.corrections import CorrectionReport, CorrectionStatus  # noqa: E402, F401

@@ -21,9 +21,9 @@ from django.views.generic import DetailView, FormView, ListView
 from django_filters import FilterSet
 from django_filters.views import FilterView
 
-from registry import corrections, selectors, services
-from registry.corrections import CorrectionReportForm
+from registry import forms, selectors, services
 from registry.filters import ShelterFilter, StateFilter, depends_on_time
+from registry.forms import CorrectionReportForm
 from registry.models import Shelter, State
 from registry.versioned_cache import VersionedCountPaginator, query_key
 from registry.visibility import sees_every_location
@@ -122,7 +122,7 @@ class CorrectionReportView(FormView):
         return super().get_context_data(shelter=self.shelter, **kwargs)
 
     def form_valid(self, form: CorrectionReportForm) -> HttpResponse:
-        if not corrections.allowed(self.request):
+        if not forms.allowed(self.request):
             form.add_error(None, _("You have sent several reports in a short time. Please try again later."))
             return self.render_to_response(self.get_context_data(form=form), status=HTTPStatus.TOO_MANY_REQUESTS)
         if not form.is_bot:  # a bot is thanked like anyone else, and nothing is kept
