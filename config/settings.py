@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "registry",
     "projects",
     "news",
+    "config.apps.SiteConfig",  # the site package: commands combining several apps (import_pages)
 ]
 
 MIDDLEWARE = [

@@ -7,10 +7,10 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from registry.importers.load import import_pages
 
 from news.models import Article
 from projects.models import Project
-from registry.importers.load import import_pages
 
 pytestmark = pytest.mark.django_db
 

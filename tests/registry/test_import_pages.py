@@ -10,10 +10,10 @@ from django.apps import apps
 from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from registry.importers.load import import_pages
 
 from news.models import Article
 from projects.models import Project, ThematicArea
-from registry.importers.load import import_pages
 from registry.importers.pages import MEXICAN_STATES
 from registry.models import CooperationAgreement, Donor, Shelter, State, SupportItem
 from tests.factories import (

@@ -1,0 +1,55 @@
+"""Writes on news articles: what an imported news page says, with the shelters, donor and agreements it
+announces (written by the registry's services) and links to the states, shelters and projects it names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from news.models import Article
+from projects.models import Project
+from projects.selectors import projects_named
+from registry.importers.pages import NewsPage
+from registry.importers.records import RecordWriter
+from registry.services import agreements_record, donor_match_or_create, shelter_match_or_create
+
+
+@transaction.atomic
+def article_import(*, writer: RecordWriter, page: NewsPage) -> Article:
+    shelters = [s for s in (shelter_match_or_create(writer=writer, mention=m) for m in page.shelters) if s]
+    donors = [donor_match_or_create(writer=writer, mention=d) for d in page.donors]
+    if page.announces_agreements:
+        agreements_record(writer=writer, page=page, shelters=shelters, donors=donors)
+
+    article = Article.objects.filter(slug=page.slug).first()
+    if article is None:
+        article = Article.objects.filter(title__iexact=page.title).first()
+    values: dict[str, Any] = {"title": page.title, "body": page.body, "language": page.language}
+    if page.published_on:
+        values["published_on"] = page.published_on
+    if page.press_contact:
+        values["press_contact"] = page.press_contact.as_text()
+    values = {k: v for k, v in values.items() if v not in (None, "")}
+    created = article is None
+    if article is None:
+        article = Article(slug=page.slug, summary=page.summary, **values)
+        writer.save(article)
+        changes = [writer.change(article, name, None, value) for name, value in values.items()]
+    else:
+        if not article.summary:
+            values["summary"] = page.summary
+        changes = writer.update(article, values)
+
+    # Projects imported in the same run are known by now: the run writes projects before news.
+    projects: list[Project] | None = writer.cache.get("projects")
+    if projects is None:
+        projects = writer.cache["projects"] = list(Project.objects.only("pk", "prima_id", "projects_id", "title"))
+    states = [writer.states[iso] for iso in page.state_isos if iso in writer.states]
+    links = {"states": states, "shelters": shelters, "projects": projects_named(page.body, projects)}
+    for name, targets in links.items():
+        if change := writer.add_links(article, name, targets):
+            changes.append(change)
+    action = "created" if created else ("updated" if changes else "unchanged")
+    writer.record(str(Article._meta.verbose_name), article.slug, action, changes)
+    return article
