@@ -54,6 +54,7 @@ class ArticleSerializer(VersionedUpdateMixin, ArticleListSerializer):
             *ArticleListSerializer.Meta.fields[:-2],
             "body",
             "press_contact",
+            "language",
             "shelters",
             "projects",
             "version",

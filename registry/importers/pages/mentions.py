@@ -48,9 +48,10 @@ class Mentions:
 
 _CAPITALISED = r"[A-ZÁÉÍÓÚÑÜ][\w'’-]*"
 _CONNECTOR = r"(?:de|del|la|las|los|el|en|y|e|para|por)"
-_SHELTER_NAME = re.compile(
-    rf"\b(?:Albergue|Casa|Refugio|Estancia|Posada|Hogar|Comedor)(?:\s+(?:{_CONNECTOR}\s+)*{_CAPITALISED})+"
-)
+_SHELTER_WORD = r"(?:Albergue|Casa|Refugio|Estancia|Posada|Hogar|Comedor)"
+# "el Albergue X y la Casa Y" names two shelters: "y"/"e" before another shelter word ends the first name.
+_NEXT_SHELTER = rf"(?!\s+(?:y|e|and)\s+(?:(?:el|la|los|las|the)\s+)?{_SHELTER_WORD}\b)"
+_SHELTER_NAME = re.compile(rf"\b{_SHELTER_WORD}(?:{_NEXT_SHELTER}\s+(?:{_CONNECTOR}\s+)*{_CAPITALISED})+")
 _ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{1,9})\)")
 _FUNDING = re.compile(
     r"\b(fund(ed|ing)|financ(ed|ing)|sponsor(ed)?|donors?|grant|contribution|thanks to|financiad[oa]s?|"
@@ -196,7 +197,7 @@ def read_mentions(
         if m := _TRAINING_TOPICS.search(sentence):
             listed = m.group(1).rstrip(" .")
             for topic in re.split(r",\s*(?:and\s+)?|\s+and\s+", listed):
-                topic = _AUDIENCE.sub("", topic.strip())
+                topic = _AUDIENCE.sub("", re.sub(r"^(?:on|in|about)\s+", "", topic.strip()))
                 if topic and not any(fold(i.description) == fold(topic) for i in items):
                     items.append(SupportMention("training", _capitalise(topic)))
     mentions.support_items = items

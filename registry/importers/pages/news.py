@@ -87,6 +87,26 @@ _IOM = re.compile(
 _NOT_A_HEADLINE_END = re.compile(r"[.,;:][\"'”’)»]*$")
 
 
+def _looks_like_headline(line: str) -> bool:
+    words = line.split()
+    if not 4 <= len(words) <= 20 or _NOT_A_HEADLINE_END.search(line) or line.rstrip().endswith(("!", "?")):
+        return False
+    capitalised = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit())
+    return capitalised >= 0.6 * len(words)
+
+
+def _listing_line(body_lines: list[tuple[int, str]]) -> int | None:
+    """The line of the second item if the text is a list of news items (a site's news index), else None: two
+    more dates or three more headlines below the first one."""
+    dates = [n for n, line in body_lines if date_line(line)]
+    headlines = [n for n, line in body_lines if _looks_like_headline(line.strip())]
+    if len(dates) >= 2:
+        return dates[1]
+    if len(headlines) >= 3:
+        return headlines[0]
+    return None
+
+
 def _press_contact(lines: Sequence[str]) -> PressContact | None:
     email = ""
     phone = ""
@@ -190,6 +210,11 @@ def parse_news_page(lines: list[str], states: Sequence[StateName] = MEXICAN_STAT
         else:
             body_lines.append((index + 1, line))
 
+    if (listing := _listing_line(body_lines)) is not None:
+        raise ParseError(
+            gettext_noop("not a news item: the page lists several items (a news index); import each item's own page"),
+            listing,
+        )
     kept: list[Paragraph] = []
     seen: set[str] = set()
     for paragraph in paragraphs(body_lines):
