@@ -10,6 +10,7 @@ from django.apps import apps
 from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from config.page_import import pages_import
 from news.models import Article
@@ -247,7 +248,8 @@ def test_unplaceable_shelter_and_missing_donor_are_warnings(tmp_path):
         "receive training on first aid and on the rights of migrants in the country.\n",
         encoding="utf-8",
     )
-    report = pages_import(sources=[(str(page), page.read_text(encoding="utf-8"))])
+    with translation.override("en"):
+        report = pages_import(sources=[(str(page), page.read_text(encoding="utf-8"))])
     assert not Shelter.objects.exists()
     warnings = "\n".join(report.warnings)
     assert "“Albergue Sin Estado” is not in the registry and no state is named: skipped" in warnings
