@@ -38,18 +38,17 @@ def pages_import(
     for name, page in parsed:
         writer.source = name
         try:
-            with transaction.atomic():
-                if isinstance(page, OverviewPage):
-                    thematic_areas_import(writer=writer, page=page)
-                elif isinstance(page, ProjectPage):
-                    project_import(writer=writer, page=page)
-                    report.unknown_labels.extend(
-                        gettext("%(file)s, line %(line)s: %(label)s: %(value)s")
-                        % {"file": name, "line": u.line, "label": u.label, "value": u.value}
-                        for u in page.unknown_labels
-                    )
-                else:
-                    article_import(writer=writer, page=page)
+            if isinstance(page, OverviewPage):
+                thematic_areas_import(writer=writer, page=page)
+            elif isinstance(page, ProjectPage):
+                project_import(writer=writer, page=page)
+                report.unknown_labels.extend(
+                    gettext("%(file)s, line %(line)s: %(label)s: %(value)s")
+                    % {"file": name, "line": u.line, "label": u.label, "value": u.value}
+                    for u in page.unknown_labels
+                )
+            else:
+                article_import(writer=writer, page=page)
         except ValidationError as exc:
             raise PageImportError([Problem(name, None, _validation_message(exc))]) from exc
         except DatabaseError as exc:

@@ -8,14 +8,13 @@ from typing import Any
 from django.db import transaction
 
 from news.models import Article
-from projects.models import Project
-from projects.selectors import projects_named
+from projects.selectors import ProjectNames
 from registry.importers.pages import NewsPage
 from registry.importers.records import RecordWriter
 from registry.services import agreements_record, donor_match_or_create, shelter_match_or_create
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # a failure aborts the whole import: no savepoint to return to
 def article_import(*, writer: RecordWriter, page: NewsPage) -> Article:
     shelters = [s for s in (shelter_match_or_create(writer=writer, mention=m) for m in page.shelters) if s]
     donors = [donor_match_or_create(writer=writer, mention=d) for d in page.donors]
@@ -31,25 +30,23 @@ def article_import(*, writer: RecordWriter, page: NewsPage) -> Article:
     if page.press_contact:
         values["press_contact"] = page.press_contact.as_text()
     values = {k: v for k, v in values.items() if v not in (None, "")}
-    created = article is None
+    # Projects imported in the same run are known by now: the run writes projects before news.
+    names: ProjectNames | None = writer.cache.get("project_names")
+    if names is None:
+        names = writer.cache["project_names"] = ProjectNames()
+    states = [writer.states[iso] for iso in page.state_isos if iso in writer.states]
+    links = {"states": states, "shelters": shelters, "projects": names.named(page.body)}
     if article is None:
         article = Article(slug=page.slug, summary=page.summary, **values)
-        writer.save(article)
         changes = [writer.change(article, name, None, value) for name, value in values.items()]
-    else:
-        if not article.summary:
-            values["summary"] = page.summary
-        changes = writer.update(article, values)
-
-    # Projects imported in the same run are known by now: the run writes projects before news.
-    projects: list[Project] | None = writer.cache.get("projects")
-    if projects is None:
-        projects = writer.cache["projects"] = list(Project.objects.only("pk", "prima_id", "projects_id", "title"))
-    states = [writer.states[iso] for iso in page.state_isos if iso in writer.states]
-    links = {"states": states, "shelters": shelters, "projects": projects_named(page.body, projects)}
+        changes += writer.create_with_links(article, links)
+        writer.record(str(Article._meta.verbose_name), article.slug, "created", changes)
+        return article
+    if not article.summary:
+        values["summary"] = page.summary
+    changes = writer.update(article, values)
     for name, targets in links.items():
         if change := writer.add_links(article, name, targets):
             changes.append(change)
-    action = "created" if created else ("updated" if changes else "unchanged")
-    writer.record(str(Article._meta.verbose_name), article.slug, action, changes)
+    writer.record_update(article, article.slug, changes)
     return article

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
@@ -20,7 +21,7 @@ from registry.importers.records import RecordWriter
 PROJECT_SLUG_MAX = 80
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # a failure aborts the whole import: no savepoint to return to
 def thematic_areas_import(*, writer: RecordWriter, page: OverviewPage) -> list[ThematicArea]:
     by_name = {fold(a.name_en).replace("labor", "labour"): a for a in ThematicArea.objects.all()}
     areas = []
@@ -44,9 +45,11 @@ def thematic_areas_import(*, writer: RecordWriter, page: OverviewPage) -> list[T
 
 def _existing_project(writer: RecordWriter, page: ProjectPage) -> Project | None:
     """The project the page is about, by Projects ID; a Prima ID that belongs to another project is refused."""
-    project = Project.objects.filter(projects_id=page.projects_id).first()
+    keys = Q(projects_id=page.projects_id) | (Q(prima_id=page.prima_id) if page.prima_id else Q(pk__in=[]))
+    found = list(Project.objects.filter(keys))
+    project = next((p for p in found if p.projects_id == page.projects_id), None)
     if page.prima_id:
-        other = Project.objects.filter(prima_id=page.prima_id).exclude(projects_id=page.projects_id).first()
+        other = next((p for p in found if p.prima_id == page.prima_id and p.projects_id != page.projects_id), None)
         if other is not None:
             raise writer.fail(
                 gettext("Prima ID %(prima)s belongs to project %(other)s (Projects ID %(other_id)s), not to %(id)s")
@@ -62,7 +65,7 @@ def _existing_project(writer: RecordWriter, page: ProjectPage) -> Project | None
     return project
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # a failure aborts the whole import: no savepoint to return to
 def project_import(*, writer: RecordWriter, page: ProjectPage) -> Project:
     project = _existing_project(writer, page)
     values: dict[str, Any] = {
@@ -85,6 +88,7 @@ def project_import(*, writer: RecordWriter, page: ProjectPage) -> Project:
     }
     values = {k: v for k, v in values.items() if v not in (None, "", [])}
     lead = page.description.split("\n\n")[0] if page.description else ""
+    created = project is None
     if project is None:
         project = Project(**values, summary=shorten(lead))
         project.slug = writer.unique_slug(Project, slugify(page.title), PROJECT_SLUG_MAX)
@@ -99,7 +103,7 @@ def project_import(*, writer: RecordWriter, page: ProjectPage) -> Project:
             ]
         writer.record_update(project, page.projects_id, writer.update(project, values))
 
-    existing = {o.position: o for o in project.objectives.all()}
+    existing = {} if created else {o.position: o for o in project.objectives.all()}
     for position, text in enumerate(page.objectives, start=1):
         key = f"{page.projects_id} #{position}"
         objective = existing.pop(position, None)

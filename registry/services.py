@@ -74,7 +74,7 @@ def shelter_key(name: str) -> str:
     return re.sub(r"^(el|la|los|las|the)\s+", "", key)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # a failure aborts the whole import: no savepoint to return to
 def shelter_match_or_create(*, writer: RecordWriter, mention: ShelterMention) -> Shelter | None:
     """The registry's shelter a page names, matched on its name without regard to accents, case, punctuation or
     the "Albergue" prefix (a longer name of the same shelter matches too, if only one shelter fits); a shelter the
@@ -129,7 +129,7 @@ def shelter_match_or_create(*, writer: RecordWriter, mention: ShelterMention) ->
     return shelter
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # a failure aborts the whole import: no savepoint to return to
 def donor_match_or_create(*, writer: RecordWriter, mention: DonorMention) -> Donor:
     """The donor by acronym; a new one is created. The registry's name for a donor is curated: blanks are filled
     only."""
@@ -149,7 +149,7 @@ def donor_match_or_create(*, writer: RecordWriter, mention: DonorMention) -> Don
     return donor
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # a failure aborts the whole import: no savepoint to return to
 def agreements_record(*, writer: RecordWriter, page: NewsPage, shelters: list[Shelter], donors: list[Donor]) -> None:
     """One agreement per donor and shelter for the programme phase the article announces, with its support."""
     if not donors:

@@ -161,3 +161,13 @@ def test_extra_labels_are_valid_json_in_the_export_of_a_project():
     run("project_labelled.txt")
     stored = Project.objects.values_list("extra_labels", flat=True).get(projects_id="PX.0301")
     assert json.loads(json.dumps(stored))[0]["label"].startswith("Other Countries")
+
+
+def test_an_imported_article_has_one_history_entry_holding_its_links():
+    run("news_en.txt")
+    article = Article.objects.get(slug__startswith="iom-and-partners-equip-three-migrant-shelters")
+    assert [h.history_type for h in article.history.all()] == ["+"]
+    entry = article.history.get()
+    assert [s.state.iso_code for s in entry.states.all()] == ["MX-CHH"]
+    assert entry.shelters.count() == 3
+    assert entry.history_change_reason == "import_pages command"
