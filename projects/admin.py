@@ -12,11 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project, ProjectObjective, ThematicArea
 from projects.resources import ProjectObjectiveResource, ProjectResource, ThematicAreaResource
-from registry.admin_mixins import RegistryAdmin, VersionedRegistryAdmin
+from registry.admin_mixins import HistoryAdmin, VersionedHistoryAdmin
 
 
 @admin.register(ThematicArea)
-class ThematicAreaAdmin(RegistryAdmin):
+class ThematicAreaAdmin(HistoryAdmin):
     resource_classes = [ThematicAreaResource]
     list_display = ("name_en", "name_es", "slug", "position", "project_count")
     search_fields = ("name_en", "name_es", "slug")
@@ -38,9 +38,9 @@ class ProjectObjectiveInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(VersionedRegistryAdmin):
+class ProjectAdmin(VersionedHistoryAdmin):
     resource_classes = [ProjectResource]
-    change_list_template = "admin/projects/project/change_list.html"
+    change_list_template = "admin/change_list_page_import.html"
     list_display = (
         "title",
         "prima_id",
@@ -120,7 +120,7 @@ class ProjectAdmin(VersionedRegistryAdmin):
 
 
 @admin.register(ProjectObjective)
-class ProjectObjectiveAdmin(RegistryAdmin):
+class ProjectObjectiveAdmin(HistoryAdmin):
     resource_classes = [ProjectObjectiveResource]
     list_display = ("__str__", "project", "position")
     list_select_related = ("project",)

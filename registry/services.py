@@ -1,10 +1,12 @@
-"""Writes on registry records that staff trigger in bulk (admin actions, commands), each recorded in the history."""
+"""Writes on registry records that touch several rows: staff bulk actions (admin actions, commands), each recorded
+in the history, and an agreement's support items."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -198,3 +200,15 @@ def _has_item(existing: list[SupportItem], category: str, description: str) -> b
         return bool(same)
     wanted = fold(description)
     return any(wanted in fold(i.description) or fold(i.description) in wanted for i in same)
+
+
+@transaction.atomic
+def agreement_items_replace(*, agreement: CooperationAgreement, items: Iterable[Mapping[str, Any]]) -> None:
+    """Make `items` (field values of SupportItem) the agreement's whole list of support items."""
+    agreement.items.all().delete()
+    agreement_items_add(agreement=agreement, items=items)
+
+
+def agreement_items_add(*, agreement: CooperationAgreement, items: Iterable[Mapping[str, Any]]) -> None:
+    """Add support items (field values of SupportItem) to the agreement, in one query."""
+    SupportItem.objects.bulk_create(SupportItem(agreement=agreement, **item) for item in items)
