@@ -181,7 +181,11 @@ class RecordWriter:
         self.record(str(obj._meta.verbose_name), key, "created", changes)
 
     def change(self, obj: models.Model, name: str, old: Any, new: Any) -> FieldChange:
-        return FieldChange(str(obj._meta.get_field(name).verbose_name), show(old), show(new))
+        field = obj._meta.get_field(name)
+        if field.choices:  # the label staff see in the admin ("Activo"), not the stored value ("active")
+            labels = dict(field.flatchoices)
+            old, new = labels.get(old, old), labels.get(new, new)
+        return FieldChange(str(field.verbose_name), show(old), show(new))
 
     def update(self, obj: models.Model, values: dict[str, Any]) -> list[FieldChange]:
         """Set `values` on `obj` and save it only if one of them differs; returns each changed field's old → new."""

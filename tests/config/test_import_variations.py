@@ -125,7 +125,7 @@ def test_dry_run_shows_each_fields_old_and_new_value_and_writes_nothing():
     output = run("project_bullets.txt", dry_run=True)
     assert "updated project CT.0988" in output
     assert "title: Consular work → Strengthening Consular Protection for Central American Migrants" in output
-    assert "status: active → completed" in output
+    assert "status: Active → Completed" in output
     assert "end year: 2020 → 2021" in output
     assert Project.objects.get(projects_id="CT.0988").title == "Consular work"
 
