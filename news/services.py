@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from news.models import Article
 from projects.selectors import ProjectNames
@@ -21,9 +22,9 @@ def article_import(*, writer: RecordWriter, page: NewsPage) -> Article:
     if page.announces_agreements:
         agreements_record(writer=writer, page=page, shelters=shelters, donors=donors)
 
-    article = Article.objects.filter(slug=page.slug).first()
-    if article is None:
-        article = Article.objects.filter(title__iexact=page.title).first()
+    # By slug, else by headline (one query: the slug's match first).
+    found = list(Article.objects.filter(Q(slug=page.slug) | Q(title__iexact=page.title))[:2])
+    article = next((a for a in found if a.slug == page.slug), found[0] if found else None)
     values: dict[str, Any] = {"title": page.title, "body": page.body, "language": page.language}
     if page.published_on:
         values["published_on"] = page.published_on

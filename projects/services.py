@@ -104,13 +104,15 @@ def project_import(*, writer: RecordWriter, page: ProjectPage) -> Project:
         writer.record_update(project, page.projects_id, writer.update(project, values))
 
     existing = {} if created else {o.position: o for o in project.objectives.all()}
+    new: list[ProjectObjective] = []
     for position, text in enumerate(page.objectives, start=1):
         key = f"{page.projects_id} #{position}"
         objective = existing.pop(position, None)
         if objective is None:
-            writer.create(ProjectObjective(project=project, position=position, text=text), key, {"text": text})
+            new.append(ProjectObjective(project=project, position=position, text=text))
         else:
             writer.record_update(objective, key, writer.update(objective, {"text": text}))
+    writer.create_many(new, [f"{page.projects_id} #{o.position}" for o in new], [{"text": o.text} for o in new])
     for position in sorted(existing):
         if page.objectives:
             writer.warn(
