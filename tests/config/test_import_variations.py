@@ -171,3 +171,17 @@ def test_an_imported_article_has_one_history_entry_holding_its_links():
     assert [s.state.iso_code for s in entry.states.all()] == ["MX-CHH"]
     assert entry.shelters.count() == 3
     assert entry.history_change_reason == "import_pages command"
+
+
+def test_undated_project_without_prima_id_shows_and_exports_without_invented_values(client, api_client):
+    run("project_fund.txt", "project_labelled_older.txt")
+    fund = Project.objects.get(projects_id="PO.0476")
+    page = client.get(fund.get_absolute_url())
+    assert page.status_code == HTTPStatus.OK
+    older = Project.objects.get(projects_id="W02-611")
+    html = client.get(older.get_absolute_url()).content.decode()
+    assert "Prima ID" not in html
+    iati = api_client.get("/api/v1/projects/?format=iati")
+    assert iati.status_code == HTTPStatus.OK
+    xml = b"".join(iati.streaming_content).decode()
+    assert "PO.0476" in xml and 'ref=""' not in xml
