@@ -286,3 +286,17 @@ def test_shipped_samples_parse_into_their_kinds():
         "project_labelled_older.txt": "ProjectPage",
     }
     assert isinstance(parse_page(sample("news_en.txt")), NewsPage)
+
+
+def test_press_contact_given_on_one_line_is_read():
+    body = (
+        BODY
+        + "\nFor further information, please contact Ana Ruiz at IOM Mexico, Email: aruiz@example.org, Tel. +52 55 1.\n"
+    )
+    contact = parse_page(news(body=body)).press_contact
+    assert (contact.name, contact.organisation, contact.email, contact.phone) == (
+        "Ana Ruiz",
+        "IOM Mexico",
+        "aruiz@example.org",
+        "+52 55 1",
+    )

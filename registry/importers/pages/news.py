@@ -119,7 +119,7 @@ def _press_contact(lines: Sequence[str]) -> PressContact | None:
             email = email or found.group(0)
             continue
         if m := _PHONE.match(line):
-            phone = phone or m[1].strip()
+            phone = phone or m[1].strip().rstrip(".")
             continue
         if re.fullmatch(r"e-?mail:?", line, re.I):
             continue
@@ -202,8 +202,11 @@ def parse_news_page(lines: list[str], states: Sequence[StateName] = MEXICAN_STAT
             break
         if is_debris(line):
             continue
-        if _CONTACT_START.match(line.strip()):
+        if m := _CONTACT_START.match(line.strip()):
             in_contact = True
+            # "For further information, please contact Ana Ruiz at IOM Mexico, Email: ..., Tel. ..." on one line
+            rest = line.strip()[m.end() :].lstrip(" :,")
+            contact_lines += [part for part in re.split(r",\s+|\s+at\s+|\s+en\s+", rest) if part.strip()]
             continue
         if in_contact:
             contact_lines.append(line)
