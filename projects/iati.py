@@ -171,6 +171,10 @@ def stream(projects: Iterable[Project]) -> Iterator[str]:
     )
     today = timezone.localdate()
     for project in projects:
+        # IATI needs at least one activity date; a project whose source gave none (the IOM Development Fund's
+        # pages) cannot be published as an activity until staff enter its dates, and no date is invented for it.
+        if start_of(project) is None and end_of(project) is None:
+            continue
         yield etree.tostring(activity(project, today), encoding="unicode", pretty_print=True)
     yield "</iati-activities>\n"
 
