@@ -10,7 +10,6 @@ from http import HTTPStatus
 
 import pytest
 import time_machine
-from django.urls import reverse
 
 from registry.hours import STATE_TIME_ZONES
 from registry.models import Shelter, State, TimeZone
@@ -127,7 +126,7 @@ def test_weekly_table_marks_today_in_local_time():
 def test_list_filter_and_badges_with_a_frozen_clock(client, wednesday_nine_to_ten, language):
     ShelterFactory(name="sin-horario", slug="sin-horario")  # no hours: no badge at all
     with time_machine.travel(datetime.fromisoformat("2026-01-14T17:30Z"), tick=False):
-        page = client.get(reverse("shelter_list") + "?open_now=on", HTTP_ACCEPT_LANGUAGE=language)
+        page = client.get(f"/{language}/shelters/?open_now=on")
         everything = client.get(f"/{language}/shelters/").content.decode()
         api = client.get("/api/v1/shelters/?open_now=true").json()
         detail = client.get(f"/{language}/shelters/tijuana/").content.decode()
