@@ -342,6 +342,14 @@ class DemoShelterFactory(factory.django.DjangoModelFactory):
     phone = factory.LazyFunction(
         lambda: f"+52 {rng.randint(200, 999)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
     )
+    # Most shelters answer WhatsApp; many give the same number as their phone.
+    whatsapp = factory.LazyAttribute(
+        lambda o: (
+            (o.phone if rng.random() < 0.5 else f"+52 {rng.randint(200, 999)} {rng.randint(1000000, 9999999)}")
+            if rng.random() < 0.7
+            else ""
+        )
+    )
     email = factory.LazyAttribute(lambda o: f"contacto{o.index}@albergues.example.org")
     website = factory.LazyAttribute(lambda o: f"https://albergue{o.index}.example.org/")
     status = factory.LazyFunction(lambda: weighted(STATUS_WEIGHTS))

@@ -185,6 +185,7 @@ class ShelterResource(RegistryResource):
             "eligibility_notes",
             "accessibility_notes",
             "phone",
+            "whatsapp",
             "email",
             "website",
             "status",
