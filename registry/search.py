@@ -57,9 +57,23 @@ def _add_sqlite_fold(sender: Any, connection: Any, **kwargs: Any) -> None:
 connection_created.connect(_add_sqlite_fold, dispatch_uid="registry.search.sqlite_fold")
 
 
+# Spanish gender and number endings, dropped from words of five letters or more so that "médico" finds "Atención
+# médica" and "mujeres" finds "Mujer"; hand-written because substring matching needs a prefix of the word, which a
+# stemmer's output (snowball's, say) is not always.
+ENDINGS = ("es", "os", "as", "o", "a", "s")
+
+
 def search_words(text: str, limit: int = 8) -> list[str]:
-    """The folded words of a query; every one must match. At most `limit`, so a pasted paragraph stays cheap."""
-    return [word for word in (fold_text(part) or "" for part in text.split()[:limit]) if word]
+    """The folded words of a query, each cut to the part every form of it shares; every one must match. At most
+    `limit` words, so a pasted paragraph stays cheap."""
+    words = []
+    for part in text.split()[:limit]:
+        word = fold_text(part) or ""
+        if len(word) >= 5:
+            word = next((word[: -len(end)] for end in ENDINGS if word.endswith(end)), word)
+        if word:
+            words.append(word)
+    return words
 
 
 def distance_km(latitude: float, longitude: float, lat_field: str = "latitude", lon_field: str = "longitude"):

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from registry.models import Shelter
-from registry.search import bounding_box, fold_text
+from registry.search import bounding_box, fold_text, search_words
 from tests.factories import PopulationGroupFactory, ServiceFactory, ShelterFactory, state
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +85,17 @@ def test_fold_text_drops_accents_and_case():
     assert fold_text("Nuevo LEÓN, Ñuu Savi, pingüino") == "nuevo leon, nuu savi, pinguino"
 
 
+def test_search_words_keep_what_every_form_of_a_word_shares():
+    assert search_words("Médico mujeres legal casa Juárez  jesús") == [
+        "medic",
+        "mujer",
+        "legal",
+        "casa",
+        "juarez",
+        "jesu",
+    ]
+
+
 @pytest.mark.usefixtures("finder_shelters")
 @pytest.mark.parametrize(
     ("query", "expected"),
@@ -94,8 +105,8 @@ def test_fold_text_drops_accents_and_case():
         ("jesus", ["Albergue Jesús el Buen Pastor"]),
         ("nuevo leon", ["Casa Nicolás"]),  # the state's name; the closed one stays hidden
         ("neptuno", ["Casa del Migrante"]),  # the address
-        ("médico", []),  # "médica" is not "médico": words match as typed, only accents and case are forgiven
-        ("medica", ["Casa del Migrante"]),  # the service's Spanish name, "Atención médica"
+        ("médico", ["Casa del Migrante"]),  # the service's Spanish name, "Atención médica"
+        ("MEDICOS", ["Casa del Migrante"]),
         ("medical", ["Casa del Migrante"]),  # ... and its English name
         ("legal", ["Casa Nicolás"]),
         ("mujeres", ["Albergue Jesús el Buen Pastor"]),  # a population served
