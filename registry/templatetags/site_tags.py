@@ -70,8 +70,12 @@ def active_filters(context: dict[str, Any], filterset: FilterSet) -> list[dict[s
     form = filterset.form
     form.is_valid()  # already run by the view; cached
     entries = []
+    # A page default sent back by the form (the open-shelters status) is not a choice of the visitor's.
+    defaults = getattr(filterset, "page_defaults", {})
     for name in request.GET:
         if name in NOT_FILTERS or name not in form.fields:
+            continue
+        if name in defaults and [v for v in request.GET.getlist(name) if v] == defaults[name]:
             continue
         labels = _value_labels(form, name)
         for value in request.GET.getlist(name):
