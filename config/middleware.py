@@ -1,4 +1,4 @@
-"""Request logging, the anonymous page cache, and the client address behind proxies."""
+"""Request logging and the anonymous page cache."""
 
 from __future__ import annotations
 
@@ -221,15 +221,3 @@ def _replay(request: HttpRequest, entry: dict[str, Any]) -> HttpResponseBase:
     # A client revalidating its copy (If-None-Match / If-Modified-Since) gets the 304 the view would have sent.
     last_modified = parse_http_date_safe(response["Last-Modified"]) if response.has_header("Last-Modified") else None
     return get_conditional_response(request, etag=response.get("ETag"), last_modified=last_modified, response=response)
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The visitor's address, for the login lockout: with `NUM_PROXIES` trusted proxies in front, the address the
-    outermost of them saw, taken from the right of X-Forwarded-For, where a client cannot forge it."""
-    remote_addr = request.META.get("REMOTE_ADDR", "")
-    if settings.NUM_PROXIES <= 0:
-        return remote_addr
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if not forwarded:
-        return remote_addr
-    return forwarded[-min(settings.NUM_PROXIES, len(forwarded))]
