@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 
 from registry.models import (
@@ -336,7 +337,8 @@ def build_shelter(rng: DemoRandom, index: int, state: State, place: Place) -> Sh
         email=f"contacto{index}@albergues.example.org",
         website=f"https://albergue{index}.example.org/",
         status=rng.weighted(STATUS_WEIGHTS),
-        last_verified=REFERENCE_DATE - timedelta(days=rng.randint(0, 730)),
+        # Counted back from today, so the data always holds records verified within a year and older ones.
+        last_verified=timezone.localdate() - timedelta(days=rng.randint(0, 730)),
     )
 
 
