@@ -177,6 +177,12 @@ def test_finder_on_a_phone_in_spanish(browser, shelters):
     assert card_names(page) == ["Albergue Jesús 20", "Albergue Jesús 21"]
     assert serious_axe_problems(page) == []
 
+    # The shelter's page: the same one-tap links at the top.
+    page.goto(base + "/es/shelters/casa-del-migrante-en-juarez/")
+    actions = page.locator("main .actions").first
+    assert actions.get_by_role("link", name="WhatsApp").bounding_box()["y"] < 812
+    shot(page, "detail")
+
     # The home page leads with finding a shelter.
     page.goto(base + "/es/")
     hero = page.locator(".finder-lead")
@@ -215,6 +221,8 @@ def test_finder_on_a_wide_screen_in_english(page, shelters):
     page.get_by_role("link", name="Share").click()
     assert page.evaluate("window.sharedWith.url").endswith("/en/shelters/casa-del-migrante-en-juarez/")
     assert page.get_by_role("link", name="+52 656 111 2222").get_attribute("href") == "https://wa.me/526561112222"
+    assert serious_axe_problems(page) == []
+    shot(page, "detail")
 
     # On paper: a state's whole list, phones in full, no navigation, filters or buttons.
     page.goto(base + "/en/shelters/?state=MX-CHP")
