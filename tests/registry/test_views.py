@@ -240,7 +240,7 @@ def test_shelter_detail_shows_everything_public(client, shelter_with_everything)
         "Women",
         "mailto:contacto@example.org",
         "tel:+529710000000",
-        "Verified <time datetime=\"2024-05-01\">",
+        'Verified <time datetime="2024-05-01">',
         'datetime="2024-05-01"',
         "Antibiotics",
         "First aid",
