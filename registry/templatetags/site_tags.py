@@ -85,7 +85,7 @@ def active_filters(context: dict[str, Any], filterset: FilterSet) -> list[dict[s
             remaining = QueryDict(mutable=True)
             for key, values in request.GET.lists():
                 kept = [v for v in values if v and not (key == name and v == value)]
-                if kept and key not in NOT_FILTERS:
+                if kept and key not in NOT_FILTERS and kept != defaults.get(key):
                     remaining.setlist(key, kept)
             query = remaining.urlencode()
             entries.append(

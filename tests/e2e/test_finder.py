@@ -210,6 +210,7 @@ def test_finder_on_a_wide_screen_in_english(page, shelters):
     page.goto(base + "/en/shelters/?state=MX-CHH")
     page.wait_for_selector("#shelter-list-map[data-markers]")
     assert page.locator("#shelter-list-map").get_attribute("data-markers") == "1"
+    assert [e for e in page.console_errors if "Content Security Policy" in e] == []
     # Closed shelters only through the status filter, marked.
     page.goto(base + "/en/shelters/?state=MX-CHP&status=closed")
     assert card_names(page) == ["Albergue Cerrado"]
