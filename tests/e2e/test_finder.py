@@ -5,6 +5,7 @@ suite stays fast (each costs a database flush)."""
 
 from __future__ import annotations
 
+import gzip
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -106,8 +107,19 @@ def test_finder_on_a_phone_in_spanish(browser, shelters):
     page.on("request", lambda request: requests.append(request.url))
     base = shelters["base"]
 
+    # Light for weak signal: the first view (page, styles, script) is under 30 KB over the wire, without Leaflet.
+    transferred: dict[str, int] = {}
+    page.on("requestfinished", lambda r: transferred.__setitem__(r.url, r.sizes()["responseBodySize"]))
     # Results first, with and without filters: the first card starts on the first screen.
     page.goto(base + "/es/shelters/")
+    page.wait_for_load_state("networkidle")
+    assert sorted(Path(url).suffix for url in transferred) == ["", ".css", ".js", ".svg"]  # no Leaflet
+    # The page as sent (compressed); the static files as WhiteNoise sends them in production (precompressed; the
+    # test server sends them plain).
+    static = Path(settings.BASE_DIR) / "static"
+    assets = ("css/site.css", "js/finder.js", "img/favicon.svg")
+    first_view = transferred[page.url] + sum(len(gzip.compress((static / name).read_bytes())) for name in assets)
+    assert first_view < 30_000
     assert first_card_top(page) <= FIRST_SCREEN_PX
     assert "Albergue Cerrado" not in card_names(page)  # open shelters only by default
     assert page.locator(".results .result").first.locator(".freshness").is_visible()
