@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-# Kilometres a near-me search looks around the visitor; the first is the default.
-NEAR_RADII_KM = (250, 50, 100, 500, 1000)
+# Kilometres a near-me search looks around the visitor.
+NEAR_RADII_KM = (50, 100, 250, 500, 1000)
+DEFAULT_NEAR_RADIUS_KM = 250
 # Two decimals of a degree are about 1 km: enough to sort shelters, too coarse to find a person's door.
 NEAR_DECIMALS = 2
 
@@ -26,15 +27,14 @@ class NearForm(forms.Form):
     lat = forms.FloatField(min_value=-90, max_value=90, label=_("Latitude"))
     lon = forms.FloatField(min_value=-180, max_value=180, label=_("Longitude"))
     radius = forms.TypedChoiceField(
-        choices=[(r, _("%(km)s km") % {"km": r}) for r in sorted(NEAR_RADII_KM)],
+        choices=[(r, _("%(km)s km") % {"km": r}) for r in NEAR_RADII_KM],
         coerce=int,
         required=False,
-        empty_value=NEAR_RADII_KM[0],
+        empty_value=DEFAULT_NEAR_RADIUS_KM,
         label=_("Within"),
     )
 
     def position(self) -> NearPosition:
         data = self.cleaned_data
-        return NearPosition(
-            round(data["lat"], NEAR_DECIMALS), round(data["lon"], NEAR_DECIMALS), data["radius"] or NEAR_RADII_KM[0]
-        )
+        radius = data["radius"] or DEFAULT_NEAR_RADIUS_KM
+        return NearPosition(round(data["lat"], NEAR_DECIMALS), round(data["lon"], NEAR_DECIMALS), radius)

@@ -13,7 +13,7 @@ import unicodedata
 from typing import Any
 
 from django.db.backends.signals import connection_created
-from django.db.models import CharField, F, FloatField, TextField, Transform, Value
+from django.db.models import CharField, F, FloatField, Func, TextField, Transform, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import ASin, Cast, Cos, Power, Radians, Sin, Sqrt
 
@@ -21,6 +21,7 @@ EARTH_RADIUS_KM = 6371.0088  # the mean radius (IUGG)
 KM_PER_DEGREE_LATITUDE = math.pi * EARTH_RADIUS_KM / 180
 
 
+# The standard library's Unicode tables do this in one line; a transliteration library would add nothing here.
 def fold_text(value: str | None) -> str | None:
     """Lower case without diacritics: "Nuevo León" -> "nuevo leon", "Ñuu" -> "nuu"."""
     if value is None:
@@ -76,7 +77,8 @@ def search_words(text: str, limit: int = 8) -> list[str]:
     return words
 
 
-def distance_km(latitude: float, longitude: float, lat_field: str = "latitude", lon_field: str = "longitude"):
+# Hand-written over Django's math functions: GeoDjango's distances need PostGIS and GDAL, and SpatiaLite on SQLite.
+def distance_km(latitude: float, longitude: float, lat_field: str = "latitude", lon_field: str = "longitude") -> Func:
     """Great-circle (haversine) distance in km from a point to each row's coordinates, as a database expression."""
 
     def radians(name: str) -> Combinable:

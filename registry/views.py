@@ -117,7 +117,7 @@ class ShelterListView(FilteredListView):
         valid = filterset.is_valid()
         return super().get_context_data(
             near=self.near,
-            near_radii=sorted(NEAR_RADII_KM),
+            near_radii=NEAR_RADII_KM,
             map_data_url=selectors.shelter_map_url(filterset.data) if valid else "",
             shows_inactive=valid and set(filterset.form.cleaned_data.get("status") or []) != {ShelterStatus.ACTIVE},
             **kwargs,
