@@ -205,13 +205,20 @@ class ShelterQuerySet(models.QuerySet["Shelter"]):
         queryset = self
         for word in search_words(text):
             terms = Q(name_es__fold__contains=word) | Q(name_en__fold__contains=word)
+            # The few matching terms are found once (an uncorrelated subquery), not once per shelter.
+            services = Shelter.services.through.objects.filter(
+                shelter_id=OuterRef("pk"), service_id__in=Service.objects.filter(terms).values("pk")
+            )
+            populations = Shelter.populations.through.objects.filter(
+                shelter_id=OuterRef("pk"), populationgroup_id__in=PopulationGroup.objects.filter(terms).values("pk")
+            )
             queryset = queryset.filter(
                 Q(name__fold__contains=word)
                 | Q(municipality__fold__contains=word)
                 | Q(address__fold__contains=word)
                 | Q(state__name__fold__contains=word)
-                | Q(Exists(Service.objects.filter(terms, shelters=OuterRef("pk"))))
-                | Q(Exists(PopulationGroup.objects.filter(terms, shelters=OuterRef("pk"))))
+                | Q(Exists(services))
+                | Q(Exists(populations))
             )
         return queryset
 
