@@ -174,8 +174,10 @@ def test_cards_say_when_a_record_was_last_verified_and_warn_after_a_year(client,
 
 
 def test_public_pages_show_no_api_help_text(client, finder_shelters):
-    for query in ("", "?state=MX-CHH", "?state=XX-YYY", "?region=nowhere&status=open"):
-        html = client.get(url() + query).content.decode()
+    pages = [url() + q for q in ("", "?state=MX-CHH", "?state=XX-YYY", "?region=nowhere&status=open")]
+    pages += [url(name) + "?state=MX-CHH&region=north" for name in ("project_list", "article_list", "state_list")]
+    for query in pages:
+        html = client.get(query).content.decode()
         for api_words in ("ISO 3166-2", "repita el parámetro", "repeat the parameter", "Ctrl", "north, centre"):
             assert api_words.lower() not in html.lower(), (query, api_words)
 
