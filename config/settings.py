@@ -75,9 +75,8 @@ MIDDLEWARE = [
     "config.middleware.RequestLogMiddleware",  # first, so its duration covers the whole stack
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Pages are mostly repeated markup: compressed, a phone's first view of the shelter list is a third of the bytes.
-    # Outside the page cache, so replayed pages are compressed too; Django pads it against BREACH.
-    "django.middleware.gzip.GZipMiddleware",
+    # HTML compressed; outside the page cache, so replayed pages are compressed too.
+    "config.middleware.PageGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -328,3 +328,12 @@ def test_home_page_leads_with_finding_a_shelter(client):
 def test_osm_attribution_only_where_a_map_is(client, finder_shelters):
     assert "OpenStreetMap contributors" not in client.get(url("home")).content.decode()
     assert "openstreetmap.org/copyright" in client.get(url()).content.decode()
+
+
+def test_pages_are_compressed_and_api_responses_keep_their_bytes(client, api_client, finder_shelters):
+    page = client.get(url(), HTTP_ACCEPT_ENCODING="gzip")
+    assert page["Content-Encoding"] == "gzip"
+    assert b"Casa del Migrante" in gzip.decompress(page.content)
+    assert len(page.content) < 12_000
+    api = api_client.get("/api/v1/shelters/", HTTP_ACCEPT_ENCODING="gzip")
+    assert not api.has_header("Content-Encoding") and api.json()["count"] == 4  # every status: no page default
