@@ -29,6 +29,7 @@ from registry.models import (
     State,
     SupportCategory,
 )
+from registry.search import fold_text
 from registry.visibility import published_q
 
 
@@ -119,16 +120,13 @@ class StateFilter(filters.FilterSet):
 
 
 def shelter_search(queryset: QuerySet, name: str, value: str) -> QuerySet:
-    """Like text_search, but a municipality or an address matches only where the shelter publishes it: a search
-    for a confidential address must not find its shelter."""
-    for word in value.split()[:8]:
-        queryset = queryset.filter(
-            Q(name__icontains=word)
-            | Q(state__name__icontains=word)
-            | (Q(municipality__icontains=word) & published_q("municipality"))
-            | (Q(address__icontains=word) & published_q("address"))
-        )
-    return queryset
+    return queryset.search(value)
+
+
+def municipality_search(queryset: QuerySet, name: str, value: str) -> QuerySet:
+    folded = fold_text(value.strip())
+    # Only where the municipality is published: a confidential shelter's town must not be confirmable by search.
+    return queryset.filter(published_q("municipality"), municipality__fold__contains=folded) if folded else queryset
 
 
 def _checked(value: object) -> bool:
@@ -180,7 +178,15 @@ def depends_on_time(params: Any) -> bool:
 
 
 class ShelterFilter(filters.FilterSet):
-    q = filters.CharFilter(method=shelter_search, label=_("Search"), max_length=200)
+    q = filters.CharFilter(
+        method=shelter_search,
+        label=_("Search"),
+        max_length=200,
+        help_text=_(
+            "Words that must all appear (accents and case ignored) in the name, municipality, address, state, "
+            "or a service or population served."
+        ),
+    )
     open_now = StrictBooleanFilter(
         method=open_now,
         label=_("Only those open now"),
@@ -188,6 +194,12 @@ class ShelterFilter(filters.FilterSet):
     )
     state = state_filter("state__iso_code", distinct=False)
     region = region_filter()
+    municipality = filters.CharFilter(
+        method=municipality_search,
+        label=_("Municipality or city"),
+        max_length=120,
+        help_text=_("Part of the municipality's name; accents and case ignored."),
+    )
     service = filters.ModelMultipleChoiceFilter(
         field_name="services__code", to_field_name="code", queryset=Service.objects.all(), label=_("Service")
     )
@@ -198,7 +210,11 @@ class ShelterFilter(filters.FilterSet):
         label=_("Population served"),
     )
     operator_type = filters.ChoiceFilter(choices=OperatorType.choices, label=_("Operator type"))
-    status = filters.ChoiceFilter(choices=ShelterStatus.choices, label=_("Status"))
+    status = filters.MultipleChoiceFilter(
+        choices=ShelterStatus.choices,
+        label=_("Status"),
+        help_text=_("Repeat the parameter for several statuses. The public list shows active shelters by default."),
+    )
     modified_after = modified_after_filter()
     ordering = filters.OrderingFilter(
         fields=(
@@ -210,6 +226,14 @@ class ShelterFilter(filters.FilterSet):
         ),
         label=_("Sort by"),
     )
+
+    # What the public page says under a field, for visitors (the help texts above document the API).
+    visitor_hints = {
+        "q": _("For example: Juárez, médico, mujeres"),
+        "status": _("Only open shelters are shown unless you tick another status."),
+    }
+    # What the public page shows when the visitor chose nothing: open shelters only.
+    page_defaults = {"status": [ShelterStatus.ACTIVE.value]}
 
     class Meta:
         model = Shelter

@@ -68,6 +68,7 @@ class ShelterResource(NaturalKeyResource):
             "eligibility_notes",
             "accessibility_notes",
             "phone",
+            "whatsapp",
             "email",
             "website",
             "status",

@@ -178,6 +178,7 @@ class ShelterSerializer(VersionedUpdateMixin, ShelterListSerializer):
             "eligibility_notes",
             "accessibility_notes",
             "phone",
+            "whatsapp",
             "email",
             "website",
             "agreements",

@@ -220,3 +220,14 @@ def test_the_detector_sees_what_staff_see(staff_client, confidential):
         response = staff_client.get(url)
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert _leaks(body.decode()), url
+
+
+def test_near_me_measures_no_distance_to_a_confidential_shelter(client, confidential):
+    """Distances to a hidden point, asked from a few places, would give it away: near-me leaves such shelters out."""
+    response = client.post(
+        "/es/shelters/", {"lat": str(LATITUDE), "lon": str(LONGITUDE), "radius": "50"}, HTTP_ACCEPT_LANGUAGE="es"
+    )
+    body = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert "Casa Refugio Oculta" not in body and "Casa Refugio Municipal" not in body
+    assert _leaks(body) == []

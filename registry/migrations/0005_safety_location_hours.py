@@ -26,7 +26,7 @@ def set_state_time_zones(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0003_roles"),
+        ("registry", "0004_finder_whatsapp_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
