@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from import_export import fields, resources, widgets
 
 from projects.models import Project
+from registry.history import defer_history, record_history
 from registry.models import (
     CooperationAgreement,
     Donor,
@@ -125,9 +126,16 @@ class RegistryResource(resources.ModelResource):
             # Bump the version so a change form opened before the import cannot save over it.
             instance.version += 1
         user = kwargs.get("user")
+        instance._history_created = instance.pk is None
+        defer_history(instance)  # one history entry per row, written in save_m2m once the row's lists are saved
         instance._change_reason = gettext("Imported from %(file)s") % {"file": kwargs.get("file_name") or "a file"}
         if user is not None and getattr(user, "is_authenticated", False):
             instance._history_user = user
+
+    def save_m2m(self, instance: models.Model, row: dict[str, Any], **kwargs: Any) -> None:
+        super().save_m2m(instance, row, **kwargs)
+        if instance.pk is not None:
+            record_history(instance, created=instance._history_created)
 
     def filter_export(self, queryset: models.QuerySet, **kwargs: Any) -> models.QuerySet:
         queryset = super().filter_export(queryset, **kwargs)
