@@ -43,6 +43,7 @@ from registry.models import (
     State,
     SupportItem,
 )
+from registry.validators import coordinate_errors
 
 # Natural keys that name a record's URL: no slash, and starting with a letter or digit.
 URL_KEY = RegexValidator(
@@ -300,6 +301,11 @@ class ShelterSerializer(VersionedUpdateMixin, ShelterListSerializer):
         if (latitude is None) != (longitude is None):
             missing = "longitude" if longitude is None else "latitude"
             errors[missing] = _("Give latitude and longitude together, or neither.")
+        # The model's own rule (Mexico, and the state's bounding box), as the admin and imports apply it.
+        for field, error in coordinate_errors(
+            state=merged.get("state"), latitude=latitude, longitude=longitude
+        ).items():
+            errors.setdefault(field, error.messages[0])
         average, peak = merged.get("average_daily_arrivals"), merged.get("peak_daily_arrivals")
         if average is not None and peak is not None and peak < average:
             errors["peak_daily_arrivals"] = _("The peak cannot be below the average daily arrivals.")
