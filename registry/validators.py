@@ -55,9 +55,12 @@ def guard_text_fields(app_config: AppConfig) -> None:
                 rule = refuse_control_characters
             else:
                 continue
+            # `_validators` is what migrations record; `validators` (cached at the field's creation, with its
+            # max_length check) is what forms, serializers and full_clean run. History copies share both lists.
             if rule not in field._validators:
                 field._validators.append(rule)
-                field.__dict__.pop("validators", None)  # a cached_property: recompute with the rule
+            if rule not in field.validators:
+                field.validators.append(rule)
 
 
 # Mexico's extent, its islands included (Guadalupe in the Pacific, the Alacranes reef in the Gulf).
