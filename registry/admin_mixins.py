@@ -26,10 +26,11 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin, ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.results import RowResult
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry.history import defer_history, record_history
@@ -324,6 +325,27 @@ class StrictImportExportMixin(ImportMixin, ExportActionMixin):
         # every primary key of the table; answer with the selected rows the user may see instead.
         selected = [pk for pk in request.POST.getlist("export_items") if pk.isdigit()]
         return self.get_queryset(request).filter(pk__in=selected).values_list("pk", flat=True)  # type: ignore[attr-defined]
+
+    def add_success_message(self, result: Any, request: HttpRequest) -> None:
+        # The library's message is one English sentence for every count; say it with each count's own plural.
+        totals = result.totals
+        parts = [
+            ngettext("%(count)d new record", "%(count)d new records", totals[RowResult.IMPORT_TYPE_NEW]),
+            ngettext("%(count)d updated", "%(count)d updated", totals[RowResult.IMPORT_TYPE_UPDATE]),
+            ngettext("%(count)d unchanged", "%(count)d unchanged", totals[RowResult.IMPORT_TYPE_SKIP]),
+        ]
+        counts = [
+            totals[RowResult.IMPORT_TYPE_NEW],
+            totals[RowResult.IMPORT_TYPE_UPDATE],
+            totals[RowResult.IMPORT_TYPE_SKIP],
+        ]
+        text = ", ".join(part % {"count": count} for part, count in zip(parts, counts, strict=True))
+        self.message_user(  # type: ignore[attr-defined]
+            request,
+            gettext("Import of %(records)s finished: %(counts)s.")
+            % {"records": self.opts.verbose_name_plural, "counts": text},  # type: ignore[attr-defined]
+            messages.SUCCESS,
+        )
 
     def process_result(self, result: Any, request: HttpRequest) -> HttpResponse:
         if result.has_errors() or result.has_validation_errors():
