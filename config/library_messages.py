@@ -41,9 +41,7 @@ IMPORT_EXPORT = (
     gettext_noop("No valid data to import. Ensure your file has the correct headers or data for import."),
     gettext_noop("export failed due to IllegalCharacterError"),
     gettext_noop('Select at least 1 field for "%(resource_name)s" to export'),
-    gettext_noop(
-        "The following fields are declared in 'import_id_fields' but are not present in the file headers: %s"
-    ),
+    gettext_noop("The following fields are declared in 'import_id_fields' but are not present in the file headers: %s"),
     ngettext_lazy("Export %(len)s selected item.", "Export %(len)s selected items."),
     gettext_noop("This exporter will export the following fields: "),
     gettext_noop("Select all"),
@@ -90,4 +88,3 @@ REST_FRAMEWORK = (
     gettext_noop("Auth Token"),
     gettext_noop("Key"),
 )
-

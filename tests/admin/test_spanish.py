@@ -128,25 +128,25 @@ def admin_pages(user) -> list[str]:
     request.user = user
     urls = [reverse("admin:index"), reverse("admin:password_change")]
     for model, model_admin in admin.site._registry.items():
-        info = (model._meta.app_label, model._meta.model_name)
-        urls += [reverse("admin:app_list", args=[info[0]]), reverse("admin:%s_%s_changelist" % info)]
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        urls += [reverse("admin:app_list", args=[model._meta.app_label]), reverse(f"{prefix}_changelist")]
         if model_admin.has_add_permission(request):
-            urls.append(reverse("admin:%s_%s_add" % info))
+            urls.append(reverse(f"{prefix}_add"))
         obj = model._default_manager.order_by("pk").first()
         if obj is None:
             continue
         urls += [
-            reverse("admin:%s_%s_change" % info, args=[obj.pk]),
-            reverse("admin:%s_%s_history" % info, args=[obj.pk]),
-            reverse("admin:%s_%s_delete" % info, args=[obj.pk]),
+            reverse(f"{prefix}_change", args=[obj.pk]),
+            reverse(f"{prefix}_history", args=[obj.pk]),
+            reverse(f"{prefix}_delete", args=[obj.pk]),
         ]
         if history := getattr(model, "history", None):
             entry = history.filter(**{model._meta.pk.attname: obj.pk}).order_by("history_id").first()
             if entry is not None:
-                urls.append(reverse("admin:%s_%s_simple_history" % info, args=[obj.pk, entry.history_id]))
+                urls.append(reverse(f"{prefix}_simple_history", args=[obj.pk, entry.history_id]))
         for name in ("import", "export"):
             try:
-                urls.append(reverse(f"admin:%s_%s_{name}" % info))
+                urls.append(reverse(f"{prefix}_{name}"))
             except NoReverseMatch:
                 pass
     return urls
@@ -181,7 +181,8 @@ def test_import_preview_and_result_are_in_spanish(spanish_client, records):
     form = preview.context["confirm_form"]
     done = spanish_client.post(reverse("admin:registry_shelter_process_import"), dict(form.initial), follow=True)
     html = done.content.decode()
-    assert "Importación de albergues terminada: 1 registro nuevo, 0 actualizados, 0 sin cambios." in html, [str(m) for m in done.context["messages"]]
+    expected = "Importación de albergues terminada: 1 registro nuevo, 0 actualizados, 0 sin cambios."
+    assert expected in html, [str(m) for m in done.context["messages"]]
     assert not english_on(html), english_on(html)
 
 
