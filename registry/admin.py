@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from registry import services
+from registry import admin_accounts, services  # noqa: F401 (admin_accounts registers the user and group admins)
 from registry.admin_mixins import ReferenceAdmin, RegistryAdmin, VersionedInlineMixin, VersionedRegistryAdmin
 from registry.models import (
     CooperationAgreement,

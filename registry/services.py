@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from registry.models import Shelter, ShelterStatus
+from registry.roles import ROLE_LABELS, ROLE_PERMISSIONS
 
 
 def _locked(shelters: Iterable[Shelter]) -> list[Shelter]:
@@ -56,3 +57,15 @@ def shelter_close(*, shelters: Iterable[Shelter], user: AbstractBaseUser | None,
         _save(shelter, user=user, reason=change_reason, fields=["status"])
         changed.append(shelter)
     return changed
+
+
+@transaction.atomic
+def user_apply_role(*, user: AbstractBaseUser) -> str | None:
+    """Make the user's staff status follow their role: a member of Editors or Viewers may sign in to the admin,
+    a user in neither may not (superusers keep their status). Returns the role names, or None without a role."""
+    roles = sorted(user.groups.filter(name__in=ROLE_PERMISSIONS).values_list("name", flat=True))  # type: ignore[attr-defined]
+    wanted = bool(roles) or user.is_superuser  # type: ignore[attr-defined]
+    if user.is_staff != wanted:  # type: ignore[attr-defined]
+        user.is_staff = wanted  # type: ignore[attr-defined]
+        user.save(update_fields=["is_staff"])
+    return ", ".join(str(ROLE_LABELS[role]) for role in roles) or None
