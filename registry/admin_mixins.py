@@ -398,8 +398,8 @@ def revert_form(form: type[forms.ModelForm], record: models.Model) -> type[forms
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class RegistryAdmin(StrictImportExportMixin, SimpleHistoryAdmin):
-    """Base admin for the registry's records: history with revert, CSV/XLSX import and export."""
+class HistoryAdmin(StrictImportExportMixin, SimpleHistoryAdmin):
+    """Base admin for every app's records: history with revert, CSV/XLSX import and export."""
 
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_per_page = 50
@@ -464,7 +464,7 @@ class RegistryAdmin(StrictImportExportMixin, SimpleHistoryAdmin):
         return public_link(obj)
 
 
-class VersionedRegistryAdmin(VersionedAdminMixin, RegistryAdmin):
+class VersionedHistoryAdmin(VersionedAdminMixin, HistoryAdmin):
     pass
 
 

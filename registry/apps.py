@@ -11,6 +11,6 @@ class RegistryConfig(AppConfig):
 
         guard_text_fields(self)
         # Changes to registry, projects and news records invalidate the anonymous page cache.
-        from config.cache import connect_signals
+        from registry.versioned_cache import connect_signals
 
         connect_signals()
