@@ -75,7 +75,7 @@ def test_csv_preview_shows_new_changed_and_unchanged_rows_then_imports(staff_cli
 
     done = confirm(staff_client, "registry_shelter", response)
     assert done.status_code == HTTPStatus.FOUND
-    assert "1 new, 1 updated" in messages_of(done)
+    assert "1 new record, 1 updated, 1 unchanged" in messages_of(done)
     changed.refresh_from_db()
     same.refresh_from_db()
     assert (changed.capacity, changed.version) == (75, 2)
