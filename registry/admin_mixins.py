@@ -35,6 +35,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from registry.history import defer_history, record_history
 from registry.models import VersionedModel
+from registry.natural_keys import rejection_sentences
 
 VERSION_FIELD = "loaded_version"
 #: Changes listed in a stale-edit message before it is cut short.
@@ -305,6 +306,8 @@ class StrictImportExportMixin(ImportMixin, ExportActionMixin):
     """
 
     import_formats = [CSV, XLSX]
+    # UTF-8 with a byte-order mark: how Excel recognises UTF-8 in a CSV (without it, "León" opens as "LeÃ³n").
+    to_encoding = "utf-8-sig"
     export_formats = [CSV, XLSX]
     import_error_display = ("message", "row")
     show_change_form_export = False
@@ -349,18 +352,15 @@ class StrictImportExportMixin(ImportMixin, ExportActionMixin):
 
     def process_result(self, result: Any, request: HttpRequest) -> HttpResponse:
         if result.has_errors() or result.has_validation_errors():
-            reasons = [str(error.error) for error in result.base_errors]
-            for row_number, errors in result.row_errors():
-                reasons.append(gettext("row %(row)s: %(error)s") % {"row": row_number, "error": errors[0].error})
-            for invalid in result.invalid_rows:
-                fields = invalid.field_specific_errors.items()
-                text = "; ".join(f"{field}: {' '.join(errs)}" for field, errs in fields)
-                text = text or "; ".join(invalid.non_field_specific_errors)
-                reasons.append(gettext("row %(row)s: %(error)s") % {"row": invalid.number, "error": text})
+            reasons = rejection_sentences(result)
             self.message_user(  # type: ignore[attr-defined]
                 request,
-                gettext("Nothing was imported: %(count)s rows were rejected. %(reasons)s")
-                % {"count": len(reasons), "reasons": " | ".join(reasons[:10])},
+                ngettext(
+                    "Nothing was imported: %(count)d problem. %(reasons)s",
+                    "Nothing was imported: %(count)d problems. %(reasons)s",
+                    len(reasons),
+                )
+                % {"count": len(reasons), "reasons": " ".join(reasons[:10])},
                 messages.ERROR,
             )
             return HttpResponseRedirect(request.get_full_path().replace("process_import/", "import/"))
