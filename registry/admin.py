@@ -158,7 +158,7 @@ class ShelterAdmin(VersionedHistoryAdmin):
             },
         ),
         (_("Contact"), {"fields": ("phone", "email", "website")}),
-        (_("Record"), {"fields": VERSIONED_STAMPS, "classes": ("collapse",)}),
+        (_("Record"), {"fields": ("source_url", *VERSIONED_STAMPS), "classes": ("collapse",)}),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Shelter]:

@@ -120,7 +120,7 @@ def test_editor_creates_edits_and_reverts_a_shelter_and_its_services_come_back(l
     shot(page, "admin-history-es")
     page.locator("#change-history a[href*='/history/']").last.click()
     page.wait_for_selector("ul.messagelist li.warning")
-    assert "no restaura sus acuerdos de cooperación" in page.locator("ul.messagelist").inner_text()
+    assert "no restaura sus convenios de cooperación" in page.locator("ul.messagelist").inner_text()
     shot(page, "admin-revert-es")
     page.click("input[name=_save]")
     page.wait_for_selector("ul.messagelist li.success")
@@ -156,9 +156,11 @@ def test_editor_imports_a_partner_file_after_a_bad_one_then_exports_it(live_site
     page.set_input_files("#id_import_file", str(good))
     page.select_option("#id_format", index=1)
     page.click("input[type=submit]")
-    page.wait_for_selector("input[name=confirm]" if page.locator("input[name=confirm]").count() else "form")
+    confirm = page.get_by_role("button", name=re.compile("confirmar importación", re.IGNORECASE))
+    confirm.wait_for()
+    assert overflow(page) == 0
     shot(page, "admin-import-preview-es")
-    page.locator("#content-main form input[type=submit]").first.click()
+    confirm.click()
     page.wait_for_selector("ul.messagelist li.success")
     assert "1 registro nuevo" in page.locator("ul.messagelist").inner_text()
     shelter = Shelter.objects.get()
@@ -172,7 +174,7 @@ def test_editor_imports_a_partner_file_after_a_bad_one_then_exports_it(live_site
     page.goto(f"{live_site}/admin/registry/shelter/export/")
     page.select_option("#id_format", index=1)
     with page.expect_download() as download:
-        page.locator("#content-main form input[type=submit]").first.click()
+        page.locator("#content form [type=submit]").last.click()
     saved = tmp_path / "export.csv"
     shutil.copy(download.value.path(), saved)
     raw = saved.read_bytes()
