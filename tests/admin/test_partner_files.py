@@ -82,7 +82,7 @@ def test_every_problem_of_a_row_is_a_sentence_with_the_spreadsheets_row_number(s
     assert row.error_dict["last_verified"] == ["“31/31/2025” is not a date (write it as YYYY-MM-DD, e.g. 2025-06-30)."]
     content = response.content.decode()
     rejected = content[content.index('id="rejected-rows"') : content.index('id="accepted-rows"')]
-    assert "<td>3</td>" in rejected
+    assert "<td>3</td>" in rejected and "---" not in rejected
     assert "ConversionSyntax" not in content and "None" not in content[content.index('id="accepted-rows"') :]
     assert not Shelter.objects.exists()
 
