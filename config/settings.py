@@ -204,7 +204,7 @@ REST_FRAMEWORK = {
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "registry.rest.negotiation.FormatFirstNegotiation",
     # JSON bodies only: form encodings cannot tell null from "null", nor a list from a repeated field.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    "DEFAULT_RENDERER_CLASSES": ["registry.rest.json.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_SCHEMA_CLASS": "registry.rest.schema.FilterAwareAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [

@@ -19,14 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import CharFilter
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import APIException, MethodNotAllowed, ValidationError
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from registry.admin_mixins import StaleEditError
 from registry.renderers import ExportRenderer
 from registry.rest.exports import export_response
-from registry.rest.schema import FilterAwareAutoSchema
+from registry.rest.json import JSONRenderer
 from registry.rest.values_plan import values_plan
 
 
@@ -41,7 +40,6 @@ class ApiModelViewSet(viewsets.ModelViewSet):
     REST_FRAMEWORK settings, which name this package's classes; this class adds what settings cannot say."""
 
     lookup_value_regex = "[^/]+"
-    schema = FilterAwareAutoSchema()
     list_serializer_class: type[serializers.Serializer] | None = None
     export_renderer_classes: tuple[type[ExportRenderer], ...] = ()
     # A model whose queryset offers for_list() and for_detail(); viewsets of other models override get_queryset().
@@ -178,5 +176,6 @@ class ApiModelViewSet(viewsets.ModelViewSet):
         if last_modified is not None:
             response["Last-Modified"] = http_date(last_modified.timestamp())
         # HTTP dates have whole seconds: compare at that precision, or a sub-second update would never match.
+        # Not ConditionalGetMiddleware: it would give HTML pages ETags, and their 304s a CSP nonce the page lacks.
         timestamp = int(last_modified.timestamp()) if last_modified is not None else None
         return get_conditional_response(request._request, etag=etag, last_modified=timestamp, response=response)
