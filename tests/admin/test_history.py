@@ -133,3 +133,23 @@ def test_stale_edit_message_names_the_local_time(staff_client):
     assert f"on {local} by" in " ".join(str(e) for e in response.context["errors"])
     shelter.refresh_from_db()
     assert shelter.capacity == 3
+
+
+def test_an_api_write_is_one_entry_with_its_services(editor):
+    from rest_framework.test import APIClient
+
+    ServiceFactory(code="lodging"), ServiceFactory(code="food")
+    client = APIClient()
+    client.force_authenticate(editor)
+    created = client.post(
+        "/api/v1/shelters/", {"name": "Casa API", "state": "MX-SON", "services": ["lodging"]}, format="json"
+    )
+    assert created.status_code == HTTPStatus.CREATED, created.content
+    shelter = Shelter.objects.get(slug="casa-api")
+    (entry,) = shelter.history.all()
+    assert services_of(entry) == ["lodging"] and entry.history_user == editor
+
+    changed = client.patch("/api/v1/shelters/casa-api/", {"services": ["food", "lodging"]}, format="json")
+    assert changed.status_code == HTTPStatus.OK, changed.content
+    assert shelter.history.count() == 2
+    assert services_of(shelter.history.latest()) == ["food", "lodging"]
