@@ -22,6 +22,13 @@ from tests.factories import ProjectFactory, ShelterFactory, UserFactory, state
 
 pytestmark = pytest.mark.django_db
 
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read English messages; the language their requests activate must not outlive them."""
+    with translation.override("en"):
+        yield
+
+
 SYDNEY = {"latitude": Decimal("-33.86"), "longitude": Decimal("151.2")}
 TIJUANA = {"latitude": Decimal("32.51"), "longitude": Decimal("-117.02")}  # Mexico, but Baja California
 
