@@ -22,6 +22,7 @@ from tests.factories import ProjectFactory, ShelterFactory, UserFactory, state
 
 pytestmark = pytest.mark.django_db
 
+
 @pytest.fixture(autouse=True)
 def english():
     """These tests read English messages; the language their requests activate must not outlive them."""
