@@ -9,6 +9,7 @@ from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from news.models import Article
 from news.resources import ArticleResource
@@ -17,18 +18,31 @@ from registry.admin_mixins import VersionedRegistryAdmin
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionedRegistryAdmin):
+class ArticleAdmin(TranslationAdmin, VersionedRegistryAdmin):
     resource_classes = [ArticleResource]
     change_list_template = "admin/news/article/change_list.html"
-    list_display = ("title", "published_on", "state_names", "shelter_count", "project_count", "public_page")
-    list_filter = ("published_on", "states__region", ("states", RelatedOnlyFieldListFilter))
-    search_fields = ("title", "slug", "summary", "body")
+    list_display = ("title", "source_language", "published_on", "state_names", "shelter_count", "project_count", "public_page")
+    list_filter = ("source_language", "published_on", "states__region", ("states", RelatedOnlyFieldListFilter))
+    search_fields = ("title_es", "title_en", "slug", "summary_es", "summary_en", "body_es", "body_en")
     autocomplete_fields = ("states", "shelters", "projects")
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("created_at", "updated_at", "version")
     date_hierarchy = "published_on"
     fieldsets = (
-        (None, {"fields": ("title", "slug", "published_on", "summary", "body", "source_url", "press_contact")}),
+        (
+            None,
+            {
+                "fields": (
+                    ("title_es", "title_en"),
+                    "slug",
+                    ("published_on", "source_language"),
+                    ("summary_es", "summary_en"),
+                    ("body_es", "body_en"),
+                    "source_url",
+                    "press_contact",
+                )
+            },
+        ),
         (_("Related records"), {"fields": ("states", "shelters", "projects")}),
         (_("Record"), {"fields": ("created_at", "updated_at", "version"), "classes": ("collapse",)}),
     )

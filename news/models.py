@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from projects.models import Project
-from registry.models import Shelter, State, VersionedModel
+from registry.models import Shelter, State, VersionedModel, one_language_required
 
 
 class ArticleQuerySet(models.QuerySet["Article"]):
@@ -42,11 +43,18 @@ class Article(VersionedModel):
     body = models.TextField(_("body"), blank=True)
     source_url = models.URLField(_("source URL"), blank=True)
     press_contact = models.TextField(_("press contact"), blank=True)
+    source_language = models.CharField(
+        _("language of publication"),
+        max_length=2,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language the article was first published in; the other one is a translation."),
+    )
     states = models.ManyToManyField(State, blank=True, related_name="articles", verbose_name=_("states"))
     shelters = models.ManyToManyField(Shelter, blank=True, related_name="articles", verbose_name=_("shelters"))
     projects = models.ManyToManyField(Project, blank=True, related_name="articles", verbose_name=_("projects"))
 
-    history = HistoricalRecords(m2m_fields=[states, shelters, projects])
+    # history: registered in news/translation.py, after the translated fields exist
     objects = ArticleManager()
 
     class Meta:
@@ -55,6 +63,15 @@ class Article(VersionedModel):
         # PostgreSQL reads this order from an index (news/migrations/0003; SQLite cannot index NULLS LAST).
         verbose_name = _("news article")
         verbose_name_plural = _("news articles")
+        constraints = [
+            one_language_required(
+                "title", label="article", message=_("Write the title in Spanish, in English or in both.")
+            ),
+            models.CheckConstraint(
+                condition=Q(source_language__in=["", *(code for code, _name in settings.LANGUAGES)]),
+                name="article_source_language_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

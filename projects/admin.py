@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from projects.models import Project, ProjectObjective, ThematicArea
 from projects.resources import ProjectObjectiveResource, ProjectResource, ThematicAreaResource
@@ -81,7 +82,7 @@ class PageUploadForm(forms.Form):
 
 
 @admin.register(ThematicArea)
-class ThematicAreaAdmin(RegistryAdmin):
+class ThematicAreaAdmin(TranslationAdmin, RegistryAdmin):
     resource_classes = [ThematicAreaResource]
     list_display = ("name_en", "name_es", "slug", "position", "project_count")
     search_fields = ("name_en", "name_es", "slug")
@@ -96,14 +97,14 @@ class ThematicAreaAdmin(RegistryAdmin):
         return obj.project_total
 
 
-class ProjectObjectiveInline(admin.TabularInline):
+class ProjectObjectiveInline(TranslationTabularInline):
     model = ProjectObjective
-    fields = ("position", "text")
+    fields = ("position", "text_es", "text_en")
     extra = 1
 
 
 @admin.register(Project)
-class ProjectAdmin(VersionedRegistryAdmin):
+class ProjectAdmin(TranslationAdmin, VersionedRegistryAdmin):
     resource_classes = [ProjectResource]
     change_list_template = "admin/projects/project/change_list.html"
     list_display = (
@@ -126,7 +127,7 @@ class ProjectAdmin(VersionedRegistryAdmin):
         "states__region",
         ("states", RelatedOnlyFieldListFilter),
     )
-    search_fields = ("title", "slug", "prima_id", "projects_id", "project_type", "summary")
+    search_fields = ("title_es", "title_en", "slug", "prima_id", "projects_id", "summary_es", "summary_en")
     autocomplete_fields = ("thematic_areas", "states")
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("created_at", "updated_at", "version")
@@ -137,7 +138,7 @@ class ProjectAdmin(VersionedRegistryAdmin):
             None,
             {
                 "fields": (
-                    "title",
+                    ("title_es", "title_en"),
                     "slug",
                     ("prima_id", "projects_id"),
                     "status",
@@ -153,7 +154,7 @@ class ProjectAdmin(VersionedRegistryAdmin):
             _("Scope"),
             {"fields": ("coverage", "idf_region", "benefiting_member_states", "thematic_areas", "states")},
         ),
-        (_("Text"), {"fields": ("summary", "description", "source_url")}),
+        (_("Text"), {"fields": (("summary_es", "summary_en"), ("description_es", "description_en"), "source_url")}),
         (_("Record"), {"fields": ("created_at", "updated_at", "version"), "classes": ("collapse",)}),
     )
 
@@ -255,11 +256,11 @@ def can_import_pages(request: HttpRequest) -> bool:
 
 
 @admin.register(ProjectObjective)
-class ProjectObjectiveAdmin(RegistryAdmin):
+class ProjectObjectiveAdmin(TranslationAdmin, RegistryAdmin):
     resource_classes = [ProjectObjectiveResource]
     list_display = ("__str__", "project", "position")
     list_select_related = ("project",)
     list_filter = ("project__status", "project__thematic_areas")
-    search_fields = ("text", "project__title", "project__prima_id")
+    search_fields = ("text_es", "text_en", "project__title_es", "project__title_en", "project__prima_id")
     autocomplete_fields = ("project",)
     ordering = ("project__title", "position")

@@ -6,9 +6,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+from django_countries.fields import CountryField
 
-from registry.models import BilingualNameMixin, CooperationAgreement, State, VersionedModel, choice_label
+from registry.models import CooperationAgreement, State, VersionedModel, choice_label, one_language_required
 
 
 class ThematicAreaManager(models.Manager["ThematicArea"]):
@@ -16,22 +16,25 @@ class ThematicAreaManager(models.Manager["ThematicArea"]):
         return self.get(slug=slug)
 
 
-class ThematicArea(BilingualNameMixin, models.Model):
-    """One of the mission's areas of work (protection, health and education, ...)."""
+class ThematicArea(models.Model):
+    """One of the mission's areas of work (protection, health and education, ...); name and description are
+    translated (projects/translation.py)."""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=120, unique=True)
-    name_es = models.CharField(_("name (Spanish)"), max_length=120, blank=True)
+    name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
-    history = HistoricalRecords()
+    # history: registered in projects/translation.py, after the translated fields exist
     objects = ThematicAreaManager()
 
     class Meta:
         ordering = ["position", "slug"]
         verbose_name = _("thematic area")
         verbose_name_plural = _("thematic areas")
+        constraints = [
+            one_language_required("name", label="thematic_area", message=_("Write the name in Spanish, in English or in both."))
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -46,6 +49,36 @@ class ProjectStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     SUSPENDED = "suspended", _("Suspended")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+# IOM's own vocabularies for its project pages, with the Spanish names of its Mexico office's pages. The importer
+# matches a page's words in either language (`choice_from_text`).
+class ProjectType(models.TextChoices):
+    IMMIGRATION_BORDERS = "immigration_borders", _("Immigration and Borders")
+    MIGRATION_HEALTH = "migration_health", _("Migration Health")
+    LABOUR_MOBILITY = "labour_mobility", _("Labour Mobility and Human Development")
+    PROTECTION_ASSISTANCE = "protection_assistance", _("Migrant Protection and Assistance")
+    RESEARCH_PUBLICATION = "research_publication", _("Migration Research and Publication")
+    EMERGENCY_POST_CRISIS = "emergency_post_crisis", _("Emergency and Post-crisis")
+    RETURN_REINTEGRATION = "return_reintegration", _("Return and Reintegration")
+    COUNTER_TRAFFICKING = "counter_trafficking", _("Counter-Trafficking")
+    POLICY_GOVERNANCE = "policy_governance", _("Migration Policy and Governance")
+
+
+class Coverage(models.TextChoices):
+    LOCAL = "local", _("Local")
+    NATIONAL = "national", _("National")
+    REGIONAL = "regional", _("Regional")
+    GLOBAL = "global", _("Global")
+
+
+class IdfRegion(models.TextChoices):
+    LATIN_AMERICA_CARIBBEAN = "latin_america_caribbean", _("Latin America and the Caribbean")
+    AFRICA = "africa", _("Africa")
+    ASIA_PACIFIC = "asia_pacific", _("Asia and the Pacific")
+    EUROPE = "europe", _("Europe")
+    MIDDLE_EAST_NORTH_AFRICA = "middle_east_north_africa", _("Middle East and North Africa")
+    GLOBAL = "global", _("Global")
 
 
 class ProjectQuerySet(models.QuerySet["Project"]):
@@ -86,14 +119,16 @@ class Project(VersionedModel):
     status = models.CharField(
         _("status"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.ACTIVE, db_index=True
     )
-    project_type = models.CharField(_("project type"), max_length=120, blank=True, db_index=True)
+    project_type = models.CharField(
+        _("project type"), max_length=40, choices=ProjectType.choices, blank=True, db_index=True
+    )
     budget_usd = models.DecimalField(_("budget (USD)"), max_digits=14, decimal_places=2, null=True, blank=True)
-    coverage = models.CharField(_("coverage"), max_length=120, blank=True)
+    coverage = models.CharField(_("coverage"), max_length=20, choices=Coverage.choices, blank=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
-    idf_region = models.CharField(_("IDF region"), max_length=120, blank=True)
+    idf_region = models.CharField(_("IDF region"), max_length=40, choices=IdfRegion.choices, blank=True)
     prima_id = models.CharField(_("Prima ID"), max_length=20, unique=True)
     projects_id = models.CharField(_("Projects ID"), max_length=20, unique=True)
-    benefiting_member_states = models.CharField(_("benefiting member states"), max_length=255, blank=True)
+    benefiting_member_states = CountryField(_("benefiting member states"), multiple=True, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     description = models.TextField(_("description"), blank=True)
     source_url = models.URLField(_("source URL"), blank=True)
@@ -102,7 +137,7 @@ class Project(VersionedModel):
     )
     states = models.ManyToManyField(State, blank=True, related_name="projects", verbose_name=_("states covered"))
 
-    history = HistoricalRecords(m2m_fields=[thematic_areas, states])
+    # history: registered in projects/translation.py, after the translated fields exist
     objects = ProjectManager()
 
     class Meta:
@@ -127,6 +162,9 @@ class Project(VersionedModel):
                 condition=Q(start_year__gte=1950, start_year__lte=2100), name="project_start_year_plausible"
             ),
             models.CheckConstraint(condition=Q(status__in=ProjectStatus.values), name="project_status_valid"),
+            one_language_required(
+                "title", label="project", message=_("Write the title in Spanish, in English or in both.")
+            ),
         ]
 
     def __str__(self) -> str:
@@ -138,6 +176,18 @@ class Project(VersionedModel):
     @property
     def status_label(self) -> str:
         return choice_label(ProjectStatus, self.status)
+
+    @property
+    def project_type_label(self) -> str:
+        return choice_label(ProjectType, self.project_type) if self.project_type else ""
+
+    @property
+    def coverage_label(self) -> str:
+        return choice_label(Coverage, self.coverage) if self.coverage else ""
+
+    @property
+    def idf_region_label(self) -> str:
+        return choice_label(IdfRegion, self.idf_region) if self.idf_region else ""
 
     def natural_key(self) -> tuple[str]:
         return (self.prima_id,)
@@ -161,7 +211,7 @@ class ProjectObjective(models.Model):
     position = models.PositiveSmallIntegerField(_("position"))
     text = models.TextField(_("text"))
 
-    history = HistoricalRecords()
+    # history: registered in projects/translation.py, after the translated fields exist
     objects = ProjectObjectiveManager()
 
     class Meta:
@@ -170,6 +220,9 @@ class ProjectObjective(models.Model):
         verbose_name_plural = _("objectives and outputs")
         constraints = [
             models.UniqueConstraint(fields=["project", "position"], name="objective_unique_position"),
+            one_language_required(
+                "text", label="objective", message=_("Write the text in Spanish, in English or in both.")
+            ),
         ]
 
     def __str__(self) -> str:

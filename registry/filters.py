@@ -20,6 +20,7 @@ from registry.models import (
     BorderRegion,
     CooperationAgreement,
     Donor,
+    Language,
     OperatorType,
     PopulationGroup,
     Service,
@@ -28,6 +29,7 @@ from registry.models import (
     State,
     SupportCategory,
 )
+from registry.localized import every_language
 
 
 def state_filter(field_name: str, *, distinct: bool = True) -> filters.ModelMultipleChoiceFilter:
@@ -113,7 +115,11 @@ class StateFilter(filters.FilterSet):
 
 class ShelterFilter(filters.FilterSet):
     q = filters.CharFilter(
-        method=text_search(["name", "municipality", "address", "state__name"]), label=_("Search"), max_length=200
+        method=text_search(
+            ["name", "municipality", "address", "state__name", *every_language("eligibility_notes", "accessibility_notes")]
+        ),
+        label=_("Search"),
+        max_length=200,
     )
     state = state_filter("state__iso_code", distinct=False)
     region = region_filter("state__region", distinct=False)
@@ -125,6 +131,13 @@ class ShelterFilter(filters.FilterSet):
         to_field_name="code",
         queryset=PopulationGroup.objects.all(),
         label=_("Population served"),
+    )
+    language = filters.ModelMultipleChoiceFilter(
+        field_name="languages__code",
+        to_field_name="code",
+        queryset=Language.objects.all(),
+        label=_("Language spoken"),
+        help_text=_("ISO 639-3 code, e.g. hat (Haitian Creole) or quc (K'iche'); repeat for several (any of them)."),
     )
     operator_type = filters.ChoiceFilter(choices=OperatorType.choices, label=_("Operator type"))
     status = filters.ChoiceFilter(choices=ShelterStatus.choices, label=_("Status"))
@@ -164,7 +177,7 @@ class DonorFilter(filters.FilterSet):
 
 class AgreementFilter(filters.FilterSet):
     q = filters.CharFilter(
-        method=text_search(["reference", "shelter__name", "donor__acronym", "items__description"]),
+        method=text_search(["reference", "shelter__name", "donor__acronym", *every_language("items__description")]),
         label=_("Search"),
         max_length=200,
     )

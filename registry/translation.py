@@ -1,0 +1,33 @@
+"""Which registry fields staff write in both languages (django-modeltranslation adds `<field>_es`, `<field>_en`).
+
+History is registered here rather than with `history = HistoricalRecords()` on the model: the historical model
+copies the model's fields when it is created, and only after this registration do the language columns exist.
+"""
+
+from modeltranslation.translator import TranslationOptions, register
+from simple_history import register as register_history
+
+from registry.models import Language, PopulationGroup, Service, Shelter, SupportItem
+
+
+class NameOptions(TranslationOptions):
+    fields = ("name",)
+
+
+register(Service)(NameOptions)
+register(PopulationGroup)(NameOptions)
+register(Language)(NameOptions)
+
+
+@register(Shelter)
+class ShelterOptions(TranslationOptions):
+    fields = ("opening_hours", "eligibility_notes", "accessibility_notes")
+
+
+@register(SupportItem)
+class SupportItemOptions(TranslationOptions):
+    fields = ("description", "unit")
+
+
+register_history(Shelter, m2m_fields=["populations", "services", "languages"])
+register_history(SupportItem)
