@@ -21,7 +21,15 @@ from registry.admin_mixins import VersionedRegistryAdmin
 class ArticleAdmin(TranslationAdmin, VersionedRegistryAdmin):
     resource_classes = [ArticleResource]
     change_list_template = "admin/news/article/change_list.html"
-    list_display = ("title", "source_language", "published_on", "state_names", "shelter_count", "project_count", "public_page")
+    list_display = (
+        "title",
+        "source_language",
+        "published_on",
+        "state_names",
+        "shelter_count",
+        "project_count",
+        "public_page",
+    )
     list_filter = ("source_language", "published_on", "states__region", ("states", RelatedOnlyFieldListFilter))
     search_fields = ("title_es", "title_en", "slug", "summary_es", "summary_en", "body_es", "body_en")
     autocomplete_fields = ("states", "shelters", "projects")

@@ -11,7 +11,9 @@ from registry.localized import every_language
 
 
 class ArticleFilter(filters.FilterSet):
-    q = filters.CharFilter(method=text_search(every_language("title", "summary", "body")), label=_("Search"), max_length=200)
+    q = filters.CharFilter(
+        method=text_search(every_language("title", "summary", "body")), label=_("Search"), max_length=200
+    )
     state = state_filter("states__iso_code")
     region = region_filter("states__region")
     date_from = filters.DateFilter(field_name="published_on", lookup_expr="gte", label=_("Published from"))

@@ -36,11 +36,11 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):  # type: ig
 
 
 class Article(VersionedModel):
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, blank=True, default="")  # one language is enough: see Meta
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     published_on = models.DateField(_("publication date"), null=True, blank=True, db_index=True)
-    summary = models.TextField(_("summary"), blank=True)
-    body = models.TextField(_("body"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, default="")
+    body = models.TextField(_("body"), blank=True, default="")
     source_url = models.URLField(_("source URL"), blank=True)
     press_contact = models.TextField(_("press contact"), blank=True)
     source_language = models.CharField(

@@ -20,10 +20,14 @@ class ArticleResource(RegistryResource):
         import_id_fields = ("slug",)
         fields = (
             "slug",
-            "title",
+            "title_es",
+            "title_en",
+            "source_language",
             "published_on",
-            "summary",
-            "body",
+            "summary_es",
+            "summary_en",
+            "body_es",
+            "body_en",
             "source_url",
             "press_contact",
             "states",

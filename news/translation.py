@@ -1,7 +1,8 @@
 """Which article fields staff write in both languages (django-modeltranslation adds `<field>_es`, `<field>_en`).
 
 History is registered here rather than on the model: the historical model copies the model's fields when it is
-created, and only after this registration do the language columns exist.
+created, and only after this registration do the language columns exist. The translated fields default to "" in
+the models, so a language nobody wrote is "" (as any blank text), not NULL.
 """
 
 from modeltranslation.translator import TranslationOptions, register

@@ -21,8 +21,8 @@ class ThematicArea(models.Model):
     translated (projects/translation.py)."""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name = models.CharField(_("name"), max_length=120)
-    description = models.TextField(_("description"), blank=True)
+    name = models.CharField(_("name"), max_length=120, blank=True, default="")  # one language is enough: see Meta
+    description = models.TextField(_("description"), blank=True, default="")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     # history: registered in projects/translation.py, after the translated fields exist
@@ -33,7 +33,9 @@ class ThematicArea(models.Model):
         verbose_name = _("thematic area")
         verbose_name_plural = _("thematic areas")
         constraints = [
-            one_language_required("name", label="thematic_area", message=_("Write the name in Spanish, in English or in both."))
+            one_language_required(
+                "name", label="thematic_area", message=_("Write the name in Spanish, in English or in both.")
+            )
         ]
 
     def __str__(self) -> str:
@@ -110,7 +112,7 @@ class ProjectManager(models.Manager.from_queryset(ProjectQuerySet)):  # type: ig
 
 
 class Project(VersionedModel):
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, blank=True, default="")  # one language is enough: see Meta
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     start_year = models.PositiveSmallIntegerField(_("start year"))
     end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
@@ -129,8 +131,8 @@ class Project(VersionedModel):
     prima_id = models.CharField(_("Prima ID"), max_length=20, unique=True)
     projects_id = models.CharField(_("Projects ID"), max_length=20, unique=True)
     benefiting_member_states = CountryField(_("benefiting member states"), multiple=True, blank=True)
-    summary = models.TextField(_("summary"), blank=True)
-    description = models.TextField(_("description"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, default="")
+    description = models.TextField(_("description"), blank=True, default="")
     source_url = models.URLField(_("source URL"), blank=True)
     thematic_areas = models.ManyToManyField(
         ThematicArea, blank=True, related_name="projects", verbose_name=_("thematic areas")
@@ -209,7 +211,7 @@ class ProjectObjective(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="objectives")
     position = models.PositiveSmallIntegerField(_("position"))
-    text = models.TextField(_("text"))
+    text = models.TextField(_("text"), blank=True, default="")  # one language is enough: see Meta
 
     # history: registered in projects/translation.py, after the translated fields exist
     objects = ProjectObjectiveManager()

@@ -25,14 +25,16 @@ import factory.fuzzy
 import factory.random
 from django.db import connection, models, transaction
 from django.db.models import Q
+from django.utils import translation
 from django.utils.text import slugify
 
 from news.models import Article
-from projects.models import Project, ProjectObjective, ProjectStatus, ThematicArea
+from projects.models import Coverage, IdfRegion, Project, ProjectObjective, ProjectStatus, ProjectType, ThematicArea
 from registry.models import (
     AgreementStatus,
     CooperationAgreement,
     Donor,
+    Language,
     OperatorType,
     PopulationGroup,
     Service,
@@ -167,9 +169,9 @@ OPENING_HOURS = (
     "24 horas, todos los días", "Lunes a domingo, 8:00 a 20:00", "Ingreso de 17:00 a 21:00; salida a las 8:00",
     "Lunes a sábado, 9:00 a 18:00", "Comedor 13:00 a 15:00; albergue 18:00 a 7:00",
 )
-LANGUAGES = (
-    "Español", "Español", "Español, inglés", "Español, francés, criollo haitiano", "Español, inglés, portugués",
-    "Español, mam, k'iche'", "Español, garífuna",
+LANGUAGES = (  # ISO 639-3 codes of the Language records (registry/migrations/0004)
+    ("spa",), ("spa",), ("spa", "eng"), ("spa", "fra", "hat"), ("spa", "eng", "por"), ("spa", "mam", "quc"),
+    ("spa", "cab"),
 )
 ELIGIBILITY = (
     "", "Adults travelling alone and families.", "Women and children only.", "Families with children; men on request.",
@@ -242,13 +244,13 @@ PROJECT_THEMES = (
     "resilience to climate-related displacement",
 )
 PROJECT_TYPES = (
-    "Immigration and Borders",
-    "Migration Health",
-    "Labour Mobility and Human Development",
-    "Migrant Protection and Assistance",
-    "Migration Research and Publication",
-    "Emergency and Post-crisis",
-    "Return and Reintegration",
+    ProjectType.IMMIGRATION_BORDERS,
+    ProjectType.MIGRATION_HEALTH,
+    ProjectType.LABOUR_MOBILITY,
+    ProjectType.PROTECTION_ASSISTANCE,
+    ProjectType.RESEARCH_PUBLICATION,
+    ProjectType.EMERGENCY_POST_CRISIS,
+    ProjectType.RETURN_REINTEGRATION,
 )
 REGIONS = {
     "along the southern border": ("MX-CHP", "MX-TAB", "MX-CAM", "MX-ROO", "MX-OAX"),
@@ -335,8 +337,7 @@ class DemoShelterFactory(factory.django.DjangoModelFactory):
     peak_daily_arrivals = factory.LazyAttribute(
         lambda o: o.average_daily_arrivals + rng.randint(0, 2 * o.average_daily_arrivals)
     )
-    opening_hours = factory.fuzzy.FuzzyChoice(OPENING_HOURS)
-    languages = factory.fuzzy.FuzzyChoice(LANGUAGES)
+    opening_hours_es = factory.fuzzy.FuzzyChoice(OPENING_HOURS)  # written in Spanish; the other texts in English
     eligibility_notes = factory.fuzzy.FuzzyChoice(ELIGIBILITY)
     accessibility_notes = factory.fuzzy.FuzzyChoice(ACCESSIBILITY)
     phone = factory.LazyFunction(
@@ -373,11 +374,11 @@ class DemoProjectFactory(factory.django.DjangoModelFactory):
     )
     project_type = factory.fuzzy.FuzzyChoice(PROJECT_TYPES)
     budget_usd = factory.LazyFunction(lambda: Decimal(rng.randint(50, 4000) * 1000))
-    coverage = factory.LazyAttribute(lambda o: "National" if o.where == "in Mexico" else "Regional")
-    idf_region = "Latin America and the Caribbean"
+    coverage = factory.LazyAttribute(lambda o: Coverage.NATIONAL if o.where == "in Mexico" else Coverage.REGIONAL)
+    idf_region = IdfRegion.LATIN_AMERICA_CARIBBEAN
     prima_id = factory.LazyAttribute(lambda o: f"DEMO{o.index:06d}")
     projects_id = factory.LazyAttribute(lambda o: f"DEMO.{o.index:06d}")
-    benefiting_member_states = factory.fuzzy.FuzzyChoice(("Mexico", "Mexico", "Mexico, Guatemala, Honduras"))
+    benefiting_member_states = factory.fuzzy.FuzzyChoice((["MX"], ["MX"], ["MX", "GT", "HN"]))
     summary = factory.LazyAttribute(lambda o: f"A demo project {o.where} working on {o.theme}.")
     description = factory.LazyAttribute(
         lambda o: (
@@ -522,6 +523,7 @@ def clear_demo() -> int:
         Project.objects.filter(slug__startswith=demo),
         Shelter.services.through.objects.filter(shelter__slug__startswith=demo),
         Shelter.populations.through.objects.filter(shelter__slug__startswith=demo),
+        Shelter.languages.through.objects.filter(shelter__slug__startswith=demo),
         Shelter.objects.filter(slug__startswith=demo),
         Donor.objects.filter(acronym__startswith=DEMO_DONOR_PREFIX),
     ]
@@ -548,7 +550,8 @@ def generate(
         raise ValueError(f"at most {max_agreements(shelters)} agreements fit {shelters} shelters")
     factory.random.reseed_random(seed)
     result = DemoResult()
-    with transaction.atomic():
+    # The demo's texts are English: `title=...` and the like fill the English fields (the active language's).
+    with transaction.atomic(), translation.override("en"):
         result.removed = clear_demo()
         started = time.perf_counter()
         states = list(State.objects.order_by("iso_code"))
@@ -615,6 +618,7 @@ def _shelters(
     progress: Callable[[str], None],
 ) -> list[Shelter]:
     weights = [STATE_WEIGHTS.get(s.iso_code, 1) for s in states]
+    languages = dict(Language.objects.values_list("code", "pk"))
     core = [s for s in services if s.code in {"lodging", "food"}]
     others = [s for s in services if s not in core]
     # Names are unique within a state: keep clear of the real shelters (generate_demo --force on seeded data).
@@ -635,14 +639,20 @@ def _shelters(
             names.add((shelter.name, shelter.state_id))
             batch.append(shelter)
         _bulk(result, "shelters", batch)
-        offered, served = [], []
+        offered, served, spoken = [], [], []
         for shelter in batch:
+            spoken += [
+                Shelter.languages.through(shelter_id=shelter.pk, language_id=languages[code])
+                for code in rng.choice(LANGUAGES)
+                if code in languages
+            ]
             chosen = [s for s in core if rng.random() < 0.9] + rng.sample(others, rng.randint(1, min(5, len(others))))
             offered += [Shelter.services.through(shelter_id=shelter.pk, service_id=s.pk) for s in chosen]
             groups = rng.sample(populations, rng.randint(min(2, len(populations)), min(5, len(populations))))
             served += [Shelter.populations.through(shelter_id=shelter.pk, populationgroup_id=p.pk) for p in groups]
         _bulk(result, "shelter services", offered)
         _bulk(result, "shelter populations", served)
+        _bulk(result, "shelter languages", spoken)
         created += batch
     progress(f"shelters: {len(created):,}")
     return created

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
+from registry.localized import every_language
 from registry.models import (
     AgreementStatus,
     BorderRegion,
@@ -29,7 +30,6 @@ from registry.models import (
     State,
     SupportCategory,
 )
-from registry.localized import every_language
 
 
 def state_filter(field_name: str, *, distinct: bool = True) -> filters.ModelMultipleChoiceFilter:
@@ -116,7 +116,13 @@ class StateFilter(filters.FilterSet):
 class ShelterFilter(filters.FilterSet):
     q = filters.CharFilter(
         method=text_search(
-            ["name", "municipality", "address", "state__name", *every_language("eligibility_notes", "accessibility_notes")]
+            [
+                "name",
+                "municipality",
+                "address",
+                "state__name",
+                *every_language("eligibility_notes", "accessibility_notes"),
+            ]
         ),
         label=_("Search"),
         max_length=200,

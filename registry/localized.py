@@ -12,7 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext_lazy as _
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 #: The note after content shown in the other language, in the page's language.
 FALLBACK_NOTES = {"en": _("(in English)"), "es": _("(in Spanish)")}
@@ -44,7 +45,7 @@ class Localized:
 
     @property
     def note(self) -> SafeString:
-        """"(en inglés)" after fallback content, in the page's language, else nothing."""
+        """ "(en inglés)" after fallback content, in the page's language, else nothing."""
         if not self.fallback:
             return mark_safe("")
         return format_html(' <span class="fallback-note">{}</span>', FALLBACK_NOTES.get(self.language, ""))

@@ -136,7 +136,7 @@ class ReferenceTerm(models.Model):
     """A term of a small controlled vocabulary, with a stable `code`; `name` is translated (name_es, name_en)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=80)
+    name = models.CharField(_("name"), max_length=80, default="")
 
     objects = CodeManager()
 
@@ -255,12 +255,12 @@ class Shelter(VersionedModel):
     capacity = models.PositiveIntegerField(_("capacity (beds)"), null=True, blank=True)
     average_daily_arrivals = models.PositiveIntegerField(_("average daily arrivals"), null=True, blank=True)
     peak_daily_arrivals = models.PositiveIntegerField(_("peak daily arrivals"), null=True, blank=True)
-    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True, default="")
     languages = models.ManyToManyField(
         Language, blank=True, related_name="shelters", verbose_name=_("languages spoken by the staff")
     )
-    eligibility_notes = models.TextField(_("eligibility"), blank=True)
-    accessibility_notes = models.TextField(_("accessibility"), blank=True)
+    eligibility_notes = models.TextField(_("eligibility"), blank=True, default="")
+    accessibility_notes = models.TextField(_("accessibility"), blank=True, default="")
     phone = models.CharField(_("phone"), max_length=60, blank=True)
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -475,9 +475,10 @@ class SupportItem(models.Model):
         CooperationAgreement, on_delete=models.CASCADE, related_name="items", verbose_name=_("agreement")
     )
     category = models.CharField(_("category"), max_length=20, choices=SupportCategory.choices)
-    description = models.CharField(_("description or training topic"), max_length=255)
+    # blank: one language is enough (constraint)
+    description = models.CharField(_("description or training topic"), max_length=255, blank=True, default="")
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2, null=True, blank=True)
-    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    unit = models.CharField(_("unit"), max_length=40, blank=True, default="")
     value_usd = models.DecimalField(_("value (USD)"), max_digits=14, decimal_places=2, null=True, blank=True)
 
     # history: registered in registry/translation.py, after the translated fields exist

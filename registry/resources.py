@@ -20,6 +20,7 @@ from projects.models import Project
 from registry.models import (
     CooperationAgreement,
     Donor,
+    Language,
     PopulationGroup,
     Service,
     Shelter,
@@ -159,9 +160,10 @@ class ShelterResource(RegistryResource):
     state = natural_key_field("state", State, "iso_code")
     populations = natural_keys_field("populations", PopulationGroup, "code")
     services = natural_keys_field("services", Service, "code")
+    languages = natural_keys_field("languages", Language, "code")
 
     export_select_related = ("state",)
-    export_prefetch_related = ("populations", "services")
+    export_prefetch_related = ("populations", "services", "languages")
 
     class Meta:
         model = Shelter
@@ -180,10 +182,13 @@ class ShelterResource(RegistryResource):
             "capacity",
             "average_daily_arrivals",
             "peak_daily_arrivals",
-            "opening_hours",
+            "opening_hours_es",
+            "opening_hours_en",
             "languages",
-            "eligibility_notes",
-            "accessibility_notes",
+            "eligibility_notes_es",
+            "eligibility_notes_en",
+            "accessibility_notes_es",
+            "accessibility_notes_en",
             "phone",
             "email",
             "website",
@@ -229,5 +234,14 @@ class SupportItemResource(RegistryResource):
 
     class Meta:
         model = SupportItem
-        import_id_fields = ("agreement", "category", "description")
-        fields = ("agreement", "category", "description", "quantity", "unit", "value_usd")
+        import_id_fields = ("agreement", "category", "description_es", "description_en")
+        fields = (
+            "agreement",
+            "category",
+            "description_es",
+            "description_en",
+            "quantity",
+            "unit_es",
+            "unit_en",
+            "value_usd",
+        )

@@ -2,6 +2,7 @@
 
 History is registered here rather than with `history = HistoricalRecords()` on the model: the historical model
 copies the model's fields when it is created, and only after this registration do the language columns exist.
+The translated fields default to "" in the models, so a language nobody wrote is "" (as any blank text), not NULL.
 """
 
 from modeltranslation.translator import TranslationOptions, register
@@ -11,7 +12,10 @@ from registry.models import Language, PopulationGroup, Service, Shelter, Support
 
 
 class NameOptions(TranslationOptions):
+    """Vocabulary terms are shown on every page in the visitor's language: both names are required."""
+
     fields = ("name",)
+    required_languages = ("es", "en")
 
 
 register(Service)(NameOptions)

@@ -1,8 +1,10 @@
 """Ready clients and shared objects for every test."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -13,6 +15,14 @@ PASSWORD = "correct-horse-battery-staple"
 # Tests of what is kept under the data version (config.cache) commit for real: it is only used outside
 # transactions. The migrated reference data is restored afterwards.
 committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    """Every test starts in the site's language (Spanish), as a management command does: a request to an English
+    page leaves English active in the thread, and `title=` writes the active language's field."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture

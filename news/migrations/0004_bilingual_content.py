@@ -8,7 +8,8 @@ def english_content(apps, schema_editor):
     # The articles so far come from IOM's English pages: their text becomes the English version.
     for model in ("Article", "HistoricalArticle"):
         apps.get_model("news", model).objects.update(
-            title_en=F("title"), summary_en=F("summary"), body_en=F("body"), source_language="en"
+            title_en=F("title"), summary_en=F("summary"), body_en=F("body"), source_language="en",
+            title_es="", summary_es="", body_es="",
         )
 
 
@@ -100,4 +101,124 @@ class Migration(migrations.Migration):
             model_name='article',
             constraint=models.CheckConstraint(condition=models.Q(('source_language__in', ['', 'es', 'en'])), name='article_source_language_valid'),
         ),
-    ]
+        migrations.AlterField(
+            model_name='article',
+            name='title',
+            field=models.CharField(blank=True, max_length=300, verbose_name='title'),
+        ),
+        migrations.AlterField(
+            model_name='article',
+            name='title_en',
+            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='title'),
+        ),
+        migrations.AlterField(
+            model_name='article',
+            name='title_es',
+            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='title'),
+        ),
+        migrations.AlterField(
+            model_name='historicalarticle',
+            name='title',
+            field=models.CharField(blank=True, max_length=300, verbose_name='title'),
+        ),
+        migrations.AlterField(
+            model_name='historicalarticle',
+            name='title_en',
+            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='title'),
+        ),
+        migrations.AlterField(
+            model_name='historicalarticle',
+            name='title_es',
+            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='title'),
+        ),
+            migrations.AlterField(
+            model_name='article',
+            name='body',
+            field=models.TextField(blank=True, default='', verbose_name='body'),
+        ),
+        migrations.AlterField(
+            model_name='article',
+            name='body_en',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='body'),
+        ),
+        migrations.AlterField(
+            model_name='article',
+            name='body_es',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='body'),
+        ),
+        migrations.AlterField(
+            model_name='article',
+            name='summary',
+            field=models.TextField(blank=True, default='', verbose_name='summary'),
+        ),
+        migrations.AlterField(
+            model_name='article',
+            name='summary_en',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='summary'),
+        ),
+        migrations.AlterField(
+            model_name='article',
+            name='summary_es',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='summary'),
+        ),
+        migrations.AlterField(
+            model_name='article',
+            name='title',
+            field=models.CharField(blank=True, default='', max_length=300, verbose_name='title'),
+        ),
+        migrations.AlterField(
+            model_name='article',
+            name='title_en',
+            field=models.CharField(blank=True, default='', max_length=300, null=True, verbose_name='title'),
+        ),
+        migrations.AlterField(
+            model_name='article',
+            name='title_es',
+            field=models.CharField(blank=True, default='', max_length=300, null=True, verbose_name='title'),
+        ),
+        migrations.AlterField(
+            model_name='historicalarticle',
+            name='body',
+            field=models.TextField(blank=True, default='', verbose_name='body'),
+        ),
+        migrations.AlterField(
+            model_name='historicalarticle',
+            name='body_en',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='body'),
+        ),
+        migrations.AlterField(
+            model_name='historicalarticle',
+            name='body_es',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='body'),
+        ),
+        migrations.AlterField(
+            model_name='historicalarticle',
+            name='summary',
+            field=models.TextField(blank=True, default='', verbose_name='summary'),
+        ),
+        migrations.AlterField(
+            model_name='historicalarticle',
+            name='summary_en',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='summary'),
+        ),
+        migrations.AlterField(
+            model_name='historicalarticle',
+            name='summary_es',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='summary'),
+        ),
+        migrations.AlterField(
+            model_name='historicalarticle',
+            name='title',
+            field=models.CharField(blank=True, default='', max_length=300, verbose_name='title'),
+        ),
+        migrations.AlterField(
+            model_name='historicalarticle',
+            name='title_en',
+            field=models.CharField(blank=True, default='', max_length=300, null=True, verbose_name='title'),
+        ),
+        migrations.AlterField(
+            model_name='historicalarticle',
+            name='title_es',
+            field=models.CharField(blank=True, default='', max_length=300, null=True, verbose_name='title'),
+        ),
+        ]

@@ -76,7 +76,9 @@ def english_content_and_vocabulary_codes(apps, schema_editor):
         ("ThematicArea", ["description"]),
         ("HistoricalThematicArea", ["description"]),
     ]:
-        apps.get_model("projects", model).objects.update(**{f"{field}_en": F(field) for field in fields})
+        apps.get_model("projects", model).objects.update(
+            **{f"{field}_en": F(field) for field in fields}, **{f"{field}_es": Value("") for field in fields}
+        )
     for model in ("ThematicArea", "HistoricalThematicArea"):
         apps.get_model("projects", model).objects.update(name=Coalesce(NullIf("name_es", Value("")), "name_en"))
 
@@ -282,4 +284,274 @@ class Migration(migrations.Migration):
             model_name='thematicarea',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('name_es__isnull', False), models.Q(('name_es', ''), _negated=True)), models.Q(('name_en__isnull', False), models.Q(('name_en', ''), _negated=True)), _connector='OR'), name='thematic_area_name_in_one_language', violation_error_message='Write the name in Spanish, in English or in both.'),
         ),
-    ]
+        migrations.AlterField(
+            model_name='historicalproject',
+            name='title',
+            field=models.CharField(blank=True, max_length=300, verbose_name='title'),
+        ),
+        migrations.AlterField(
+            model_name='historicalproject',
+            name='title_en',
+            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='title'),
+        ),
+        migrations.AlterField(
+            model_name='historicalproject',
+            name='title_es',
+            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='title'),
+        ),
+        migrations.AlterField(
+            model_name='historicalprojectobjective',
+            name='text',
+            field=models.TextField(blank=True, verbose_name='text'),
+        ),
+        migrations.AlterField(
+            model_name='historicalprojectobjective',
+            name='text_en',
+            field=models.TextField(blank=True, null=True, verbose_name='text'),
+        ),
+        migrations.AlterField(
+            model_name='historicalprojectobjective',
+            name='text_es',
+            field=models.TextField(blank=True, null=True, verbose_name='text'),
+        ),
+        migrations.AlterField(
+            model_name='historicalthematicarea',
+            name='name',
+            field=models.CharField(blank=True, max_length=120, verbose_name='name'),
+        ),
+        migrations.AlterField(
+            model_name='historicalthematicarea',
+            name='name_en',
+            field=models.CharField(blank=True, max_length=120, null=True, verbose_name='name'),
+        ),
+        migrations.AlterField(
+            model_name='historicalthematicarea',
+            name='name_es',
+            field=models.CharField(blank=True, max_length=120, null=True, verbose_name='name'),
+        ),
+        migrations.AlterField(
+            model_name='project',
+            name='title',
+            field=models.CharField(blank=True, max_length=300, verbose_name='title'),
+        ),
+        migrations.AlterField(
+            model_name='project',
+            name='title_en',
+            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='title'),
+        ),
+        migrations.AlterField(
+            model_name='project',
+            name='title_es',
+            field=models.CharField(blank=True, max_length=300, null=True, verbose_name='title'),
+        ),
+        migrations.AlterField(
+            model_name='projectobjective',
+            name='text',
+            field=models.TextField(blank=True, verbose_name='text'),
+        ),
+        migrations.AlterField(
+            model_name='projectobjective',
+            name='text_en',
+            field=models.TextField(blank=True, null=True, verbose_name='text'),
+        ),
+        migrations.AlterField(
+            model_name='projectobjective',
+            name='text_es',
+            field=models.TextField(blank=True, null=True, verbose_name='text'),
+        ),
+        migrations.AlterField(
+            model_name='thematicarea',
+            name='name',
+            field=models.CharField(blank=True, max_length=120, verbose_name='name'),
+        ),
+        migrations.AlterField(
+            model_name='thematicarea',
+            name='name_en',
+            field=models.CharField(blank=True, max_length=120, null=True, verbose_name='name'),
+        ),
+        migrations.AlterField(
+            model_name='thematicarea',
+            name='name_es',
+            field=models.CharField(blank=True, max_length=120, null=True, verbose_name='name'),
+        ),
+            migrations.AlterField(
+            model_name='historicalproject',
+            name='description',
+            field=models.TextField(blank=True, default='', verbose_name='description'),
+        ),
+        migrations.AlterField(
+            model_name='historicalproject',
+            name='description_en',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='description'),
+        ),
+        migrations.AlterField(
+            model_name='historicalproject',
+            name='description_es',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='description'),
+        ),
+        migrations.AlterField(
+            model_name='historicalproject',
+            name='summary',
+            field=models.TextField(blank=True, default='', verbose_name='summary'),
+        ),
+        migrations.AlterField(
+            model_name='historicalproject',
+            name='summary_en',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='summary'),
+        ),
+        migrations.AlterField(
+            model_name='historicalproject',
+            name='summary_es',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='summary'),
+        ),
+        migrations.AlterField(
+            model_name='historicalproject',
+            name='title',
+            field=models.CharField(blank=True, default='', max_length=300, verbose_name='title'),
+        ),
+        migrations.AlterField(
+            model_name='historicalproject',
+            name='title_en',
+            field=models.CharField(blank=True, default='', max_length=300, null=True, verbose_name='title'),
+        ),
+        migrations.AlterField(
+            model_name='historicalproject',
+            name='title_es',
+            field=models.CharField(blank=True, default='', max_length=300, null=True, verbose_name='title'),
+        ),
+        migrations.AlterField(
+            model_name='historicalprojectobjective',
+            name='text',
+            field=models.TextField(blank=True, default='', verbose_name='text'),
+        ),
+        migrations.AlterField(
+            model_name='historicalprojectobjective',
+            name='text_en',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='text'),
+        ),
+        migrations.AlterField(
+            model_name='historicalprojectobjective',
+            name='text_es',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='text'),
+        ),
+        migrations.AlterField(
+            model_name='historicalthematicarea',
+            name='description',
+            field=models.TextField(blank=True, default='', verbose_name='description'),
+        ),
+        migrations.AlterField(
+            model_name='historicalthematicarea',
+            name='description_en',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='description'),
+        ),
+        migrations.AlterField(
+            model_name='historicalthematicarea',
+            name='description_es',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='description'),
+        ),
+        migrations.AlterField(
+            model_name='historicalthematicarea',
+            name='name',
+            field=models.CharField(blank=True, default='', max_length=120, verbose_name='name'),
+        ),
+        migrations.AlterField(
+            model_name='historicalthematicarea',
+            name='name_en',
+            field=models.CharField(blank=True, default='', max_length=120, null=True, verbose_name='name'),
+        ),
+        migrations.AlterField(
+            model_name='historicalthematicarea',
+            name='name_es',
+            field=models.CharField(blank=True, default='', max_length=120, null=True, verbose_name='name'),
+        ),
+        migrations.AlterField(
+            model_name='project',
+            name='description',
+            field=models.TextField(blank=True, default='', verbose_name='description'),
+        ),
+        migrations.AlterField(
+            model_name='project',
+            name='description_en',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='description'),
+        ),
+        migrations.AlterField(
+            model_name='project',
+            name='description_es',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='description'),
+        ),
+        migrations.AlterField(
+            model_name='project',
+            name='summary',
+            field=models.TextField(blank=True, default='', verbose_name='summary'),
+        ),
+        migrations.AlterField(
+            model_name='project',
+            name='summary_en',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='summary'),
+        ),
+        migrations.AlterField(
+            model_name='project',
+            name='summary_es',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='summary'),
+        ),
+        migrations.AlterField(
+            model_name='project',
+            name='title',
+            field=models.CharField(blank=True, default='', max_length=300, verbose_name='title'),
+        ),
+        migrations.AlterField(
+            model_name='project',
+            name='title_en',
+            field=models.CharField(blank=True, default='', max_length=300, null=True, verbose_name='title'),
+        ),
+        migrations.AlterField(
+            model_name='project',
+            name='title_es',
+            field=models.CharField(blank=True, default='', max_length=300, null=True, verbose_name='title'),
+        ),
+        migrations.AlterField(
+            model_name='projectobjective',
+            name='text',
+            field=models.TextField(blank=True, default='', verbose_name='text'),
+        ),
+        migrations.AlterField(
+            model_name='projectobjective',
+            name='text_en',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='text'),
+        ),
+        migrations.AlterField(
+            model_name='projectobjective',
+            name='text_es',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='text'),
+        ),
+        migrations.AlterField(
+            model_name='thematicarea',
+            name='description',
+            field=models.TextField(blank=True, default='', verbose_name='description'),
+        ),
+        migrations.AlterField(
+            model_name='thematicarea',
+            name='description_en',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='description'),
+        ),
+        migrations.AlterField(
+            model_name='thematicarea',
+            name='description_es',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='description'),
+        ),
+        migrations.AlterField(
+            model_name='thematicarea',
+            name='name',
+            field=models.CharField(blank=True, default='', max_length=120, verbose_name='name'),
+        ),
+        migrations.AlterField(
+            model_name='thematicarea',
+            name='name_en',
+            field=models.CharField(blank=True, default='', max_length=120, null=True, verbose_name='name'),
+        ),
+        migrations.AlterField(
+            model_name='thematicarea',
+            name='name_es',
+            field=models.CharField(blank=True, default='', max_length=120, null=True, verbose_name='name'),
+        ),
+        ]

@@ -16,10 +16,11 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
+from django.utils import translation
 from django.utils.text import slugify
 
 from news.models import Article
-from projects.models import Project, ProjectObjective, ThematicArea
+from projects.models import Coverage, IdfRegion, Project, ProjectObjective, ProjectType, ThematicArea
 from registry.importers.pages import (
     NewsPage,
     OverviewPage,
@@ -33,6 +34,7 @@ from registry.importers.pages import (
     truncate_slug,
 )
 from registry.models import CooperationAgreement, Donor, Shelter, State, SupportCategory, SupportItem
+from registry.vocabulary import choice_from_text, country_codes_from_text
 
 Action = Literal["created", "updated", "unchanged"]
 PROJECT_SLUG_MAX = 80
@@ -122,7 +124,9 @@ def import_pages(
         for name, page in parsed:
             loader.source = name
             try:
-                with transaction.atomic():
+                # The pages read so far are IOM's English pages: their text fills the English fields (`title` is
+                # the active language's). Filling each page's own language is the importer's next step.
+                with transaction.atomic(), translation.override("en"):
                     loader.load(page)
             except ValidationError as exc:
                 raise PageImportError([(name, None, _validation_message(exc))]) from exc
@@ -147,6 +151,8 @@ def _shelter_key(name: str) -> str:
 
 
 def _same(current: Any, new: Any) -> bool:
+    if isinstance(current, list) and isinstance(new, list):  # countries: Country objects against codes
+        return [str(getattr(item, "code", item)) for item in current] == [str(item) for item in new]
     return current == new or (current in (None, "") and new in (None, ""))
 
 
@@ -171,6 +177,19 @@ class _Loader:
         obj.full_clean(validate_unique=False)
         obj._change_reason = self.change_reason  # read by simple-history
         obj.save()
+
+    def vocabulary(self, choices: type[models.TextChoices], text: str, label: str) -> str:
+        """The code for a vocabulary word of the page; a word outside the vocabulary is left out, with a warning."""
+        code = choice_from_text(choices, text)
+        if text and code is None:
+            self.report.warnings.append(f"{self.source}, {label}: {text!r} is not in the vocabulary; left out")
+        return code or ""
+
+    def countries(self, text: str) -> list[str]:
+        codes, unknown = country_codes_from_text(text)
+        for name in unknown:
+            self.report.warnings.append(f"{self.source}, Benefiting Member States: no country named {name!r}")
+        return sorted(set(codes))  # as the field stores them, so an unchanged page compares equal
 
     def create(self, obj: models.Model, model: str, key: str) -> None:
         self.save(obj)
@@ -280,15 +299,15 @@ class _Loader:
             "start_date": page.start_date,
             "end_date": page.end_date,
             "status": page.status,
-            "project_type": page.project_type,
+            "project_type": self.vocabulary(ProjectType, page.project_type, "Project Type"),
             "budget_usd": page.budget_usd,
-            "coverage": page.coverage,
+            "coverage": self.vocabulary(Coverage, page.coverage, "Coverage"),
             "year": page.year,
-            "idf_region": page.idf_region,
-            "benefiting_member_states": page.benefiting_member_states,
+            "idf_region": self.vocabulary(IdfRegion, page.idf_region, "IDF Region"),
+            "benefiting_member_states": self.countries(page.benefiting_member_states),
             "description": page.description,
         }
-        values = {k: v for k, v in values.items() if v not in (None, "")}
+        values = {k: v for k, v in values.items() if v not in (None, "", [])}
         lead = page.description.split("\n\n")[0] if page.description else ""
         if project is None:
             project = Project(**values, summary=shorten(lead))

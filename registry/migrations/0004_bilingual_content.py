@@ -69,7 +69,9 @@ def languages_and_english_content(apps, schema_editor):
         ("SupportItem", ["description", "unit"]),
         ("HistoricalSupportItem", ["description", "unit"]),
     ]:
-        apps.get_model("registry", model).objects.update(**{f"{field}_en": F(field) for field in fields})
+        apps.get_model("registry", model).objects.update(
+            **{f"{field}_en": F(field) for field in fields}, **{f"{field}_es": Value("") for field in fields}
+        )
     for model in ("Service", "PopulationGroup"):
         apps.get_model("registry", model).objects.update(name=Coalesce(NullIf("name_es", Value("")), "name_en"))
 
@@ -280,4 +282,229 @@ class Migration(migrations.Migration):
             model_name='supportitem',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('description_es__isnull', False), models.Q(('description_es', ''), _negated=True)), models.Q(('description_en__isnull', False), models.Q(('description_en', ''), _negated=True)), _connector='OR'), name='support_item_description_in_one_language', violation_error_message='Write the description in Spanish, in English or in both.'),
         ),
-    ]
+        migrations.AlterField(
+            model_name='historicalsupportitem',
+            name='description',
+            field=models.CharField(blank=True, max_length=255, verbose_name='description or training topic'),
+        ),
+        migrations.AlterField(
+            model_name='historicalsupportitem',
+            name='description_en',
+            field=models.CharField(blank=True, max_length=255, null=True, verbose_name='description or training topic'),
+        ),
+        migrations.AlterField(
+            model_name='historicalsupportitem',
+            name='description_es',
+            field=models.CharField(blank=True, max_length=255, null=True, verbose_name='description or training topic'),
+        ),
+        migrations.AlterField(
+            model_name='supportitem',
+            name='description',
+            field=models.CharField(blank=True, max_length=255, verbose_name='description or training topic'),
+        ),
+        migrations.AlterField(
+            model_name='supportitem',
+            name='description_en',
+            field=models.CharField(blank=True, max_length=255, null=True, verbose_name='description or training topic'),
+        ),
+        migrations.AlterField(
+            model_name='supportitem',
+            name='description_es',
+            field=models.CharField(blank=True, max_length=255, null=True, verbose_name='description or training topic'),
+        ),
+            migrations.AlterField(
+            model_name='historicalshelter',
+            name='accessibility_notes',
+            field=models.TextField(blank=True, default='', verbose_name='accessibility'),
+        ),
+        migrations.AlterField(
+            model_name='historicalshelter',
+            name='accessibility_notes_en',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='accessibility'),
+        ),
+        migrations.AlterField(
+            model_name='historicalshelter',
+            name='accessibility_notes_es',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='accessibility'),
+        ),
+        migrations.AlterField(
+            model_name='historicalshelter',
+            name='eligibility_notes',
+            field=models.TextField(blank=True, default='', verbose_name='eligibility'),
+        ),
+        migrations.AlterField(
+            model_name='historicalshelter',
+            name='eligibility_notes_en',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='eligibility'),
+        ),
+        migrations.AlterField(
+            model_name='historicalshelter',
+            name='eligibility_notes_es',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='eligibility'),
+        ),
+        migrations.AlterField(
+            model_name='historicalshelter',
+            name='opening_hours',
+            field=models.CharField(blank=True, default='', max_length=200, verbose_name='opening hours'),
+        ),
+        migrations.AlterField(
+            model_name='historicalshelter',
+            name='opening_hours_en',
+            field=models.CharField(blank=True, default='', max_length=200, null=True, verbose_name='opening hours'),
+        ),
+        migrations.AlterField(
+            model_name='historicalshelter',
+            name='opening_hours_es',
+            field=models.CharField(blank=True, default='', max_length=200, null=True, verbose_name='opening hours'),
+        ),
+        migrations.AlterField(
+            model_name='historicalsupportitem',
+            name='description',
+            field=models.CharField(blank=True, default='', max_length=255, verbose_name='description or training topic'),
+        ),
+        migrations.AlterField(
+            model_name='historicalsupportitem',
+            name='description_en',
+            field=models.CharField(blank=True, default='', max_length=255, null=True, verbose_name='description or training topic'),
+        ),
+        migrations.AlterField(
+            model_name='historicalsupportitem',
+            name='description_es',
+            field=models.CharField(blank=True, default='', max_length=255, null=True, verbose_name='description or training topic'),
+        ),
+        migrations.AlterField(
+            model_name='historicalsupportitem',
+            name='unit',
+            field=models.CharField(blank=True, default='', max_length=40, verbose_name='unit'),
+        ),
+        migrations.AlterField(
+            model_name='historicalsupportitem',
+            name='unit_en',
+            field=models.CharField(blank=True, default='', max_length=40, null=True, verbose_name='unit'),
+        ),
+        migrations.AlterField(
+            model_name='historicalsupportitem',
+            name='unit_es',
+            field=models.CharField(blank=True, default='', max_length=40, null=True, verbose_name='unit'),
+        ),
+        migrations.AlterField(
+            model_name='language',
+            name='name',
+            field=models.CharField(default='', max_length=80, verbose_name='name'),
+        ),
+        migrations.AlterField(
+            model_name='language',
+            name='name_en',
+            field=models.CharField(default='', max_length=80, null=True, verbose_name='name'),
+        ),
+        migrations.AlterField(
+            model_name='language',
+            name='name_es',
+            field=models.CharField(default='', max_length=80, null=True, verbose_name='name'),
+        ),
+        migrations.AlterField(
+            model_name='populationgroup',
+            name='name',
+            field=models.CharField(default='', max_length=80, verbose_name='name'),
+        ),
+        migrations.AlterField(
+            model_name='populationgroup',
+            name='name_en',
+            field=models.CharField(default='', max_length=80, null=True, verbose_name='name'),
+        ),
+        migrations.AlterField(
+            model_name='populationgroup',
+            name='name_es',
+            field=models.CharField(default='', max_length=80, null=True, verbose_name='name'),
+        ),
+        migrations.AlterField(
+            model_name='service',
+            name='name',
+            field=models.CharField(default='', max_length=80, verbose_name='name'),
+        ),
+        migrations.AlterField(
+            model_name='service',
+            name='name_en',
+            field=models.CharField(default='', max_length=80, null=True, verbose_name='name'),
+        ),
+        migrations.AlterField(
+            model_name='service',
+            name='name_es',
+            field=models.CharField(default='', max_length=80, null=True, verbose_name='name'),
+        ),
+        migrations.AlterField(
+            model_name='shelter',
+            name='accessibility_notes',
+            field=models.TextField(blank=True, default='', verbose_name='accessibility'),
+        ),
+        migrations.AlterField(
+            model_name='shelter',
+            name='accessibility_notes_en',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='accessibility'),
+        ),
+        migrations.AlterField(
+            model_name='shelter',
+            name='accessibility_notes_es',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='accessibility'),
+        ),
+        migrations.AlterField(
+            model_name='shelter',
+            name='eligibility_notes',
+            field=models.TextField(blank=True, default='', verbose_name='eligibility'),
+        ),
+        migrations.AlterField(
+            model_name='shelter',
+            name='eligibility_notes_en',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='eligibility'),
+        ),
+        migrations.AlterField(
+            model_name='shelter',
+            name='eligibility_notes_es',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='eligibility'),
+        ),
+        migrations.AlterField(
+            model_name='shelter',
+            name='opening_hours',
+            field=models.CharField(blank=True, default='', max_length=200, verbose_name='opening hours'),
+        ),
+        migrations.AlterField(
+            model_name='shelter',
+            name='opening_hours_en',
+            field=models.CharField(blank=True, default='', max_length=200, null=True, verbose_name='opening hours'),
+        ),
+        migrations.AlterField(
+            model_name='shelter',
+            name='opening_hours_es',
+            field=models.CharField(blank=True, default='', max_length=200, null=True, verbose_name='opening hours'),
+        ),
+        migrations.AlterField(
+            model_name='supportitem',
+            name='description',
+            field=models.CharField(blank=True, default='', max_length=255, verbose_name='description or training topic'),
+        ),
+        migrations.AlterField(
+            model_name='supportitem',
+            name='description_en',
+            field=models.CharField(blank=True, default='', max_length=255, null=True, verbose_name='description or training topic'),
+        ),
+        migrations.AlterField(
+            model_name='supportitem',
+            name='description_es',
+            field=models.CharField(blank=True, default='', max_length=255, null=True, verbose_name='description or training topic'),
+        ),
+        migrations.AlterField(
+            model_name='supportitem',
+            name='unit',
+            field=models.CharField(blank=True, default='', max_length=40, verbose_name='unit'),
+        ),
+        migrations.AlterField(
+            model_name='supportitem',
+            name='unit_en',
+            field=models.CharField(blank=True, default='', max_length=40, null=True, verbose_name='unit'),
+        ),
+        migrations.AlterField(
+            model_name='supportitem',
+            name='unit_es',
+            field=models.CharField(blank=True, default='', max_length=40, null=True, verbose_name='unit'),
+        ),
+        ]
