@@ -47,7 +47,7 @@ class ArticleAdmin(TranslationAdmin, VersionedRegistryAdmin):
                     ("summary_es", "summary_en"),
                     ("body_es", "body_en"),
                     "source_url",
-                    "press_contact",
+                    ("press_contact_es", "press_contact_en"),
                 )
             },
         ),

@@ -42,7 +42,7 @@ class Article(VersionedModel):
     summary = models.TextField(_("summary"), blank=True, default="")
     body = models.TextField(_("body"), blank=True, default="")
     source_url = models.URLField(_("source URL"), blank=True)
-    press_contact = models.TextField(_("press contact"), blank=True)
+    press_contact = models.TextField(_("press contact"), blank=True, default="")
     source_language = models.CharField(
         _("language of publication"),
         max_length=2,

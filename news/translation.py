@@ -13,7 +13,7 @@ from news.models import Article
 
 @register(Article)
 class ArticleOptions(TranslationOptions):
-    fields = ("title", "summary", "body")
+    fields = ("title", "summary", "body", "press_contact")
 
 
 register_history(Article, m2m_fields=["states", "shelters", "projects"])

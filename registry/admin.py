@@ -287,7 +287,7 @@ class CooperationAgreementAdmin(VersionedRegistryAdmin):
                     "shelter",
                     "donor",
                     "project",
-                    "implementing_office",
+                    ("implementing_office_es", "implementing_office_en"),
                     ("programme_phase", "programme_year"),
                     "signed_on",
                     "status",

@@ -406,7 +406,10 @@ class DemoAgreementFactory(factory.django.DjangoModelFactory):
         model = CooperationAgreement
 
     reference = factory.LazyAttribute(lambda o: f"{o.donor.acronym}-{o.programme_phase}-{o.shelter.slug}"[:80])
-    implementing_office = factory.fuzzy.FuzzyChoice(OFFICES)
+    implementing_office_en = factory.fuzzy.FuzzyChoice(OFFICES)
+    implementing_office_es = factory.LazyAttribute(
+        lambda o: o.implementing_office_en.replace("IOM ", "OIM ").replace("Mexico", "México")
+    )
     programme_year = factory.LazyAttribute(lambda o: 2013 + 2 * o.programme_phase + rng.randint(0, 2))
     signed_on = factory.LazyAttribute(
         lambda o: random_day(date(o.programme_year, 1, 1), min(date(o.programme_year, 12, 31), REFERENCE_DATE))

@@ -225,6 +225,7 @@ class ShelterQuerySet(models.QuerySet["Shelter"]):
         return self.select_related("state").prefetch_related(
             "services",
             "populations",
+            "languages",
             models.Prefetch(
                 "agreements",
                 queryset=CooperationAgreement.objects.select_related("donor", "project").prefetch_related("items"),
@@ -417,7 +418,7 @@ class CooperationAgreement(VersionedModel):
         db_index=True,
     )
 
-    history = HistoricalRecords()
+    # history: registered in registry/translation.py, after the translated fields exist
     objects = AgreementManager()
 
     class Meta:

@@ -8,7 +8,7 @@ The translated fields default to "" in the models, so a language nobody wrote is
 from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as register_history
 
-from registry.models import Language, PopulationGroup, Service, Shelter, SupportItem
+from registry.models import CooperationAgreement, Language, PopulationGroup, Service, Shelter, SupportItem
 
 
 class NameOptions(TranslationOptions):
@@ -33,5 +33,15 @@ class SupportItemOptions(TranslationOptions):
     fields = ("description", "unit")
 
 
+@register(CooperationAgreement)
+class CooperationAgreementOptions(TranslationOptions):
+    fields = ("implementing_office",)
+
+
+# The office's name in each language for new agreements (modeltranslation copies one default to every language).
+CooperationAgreement._meta.get_field("implementing_office_es").default = "OIM México"
+CooperationAgreement._meta.get_field("implementing_office_en").default = "IOM Mexico"
+
 register_history(Shelter, m2m_fields=["populations", "services", "languages"])
+register_history(CooperationAgreement)
 register_history(SupportItem)

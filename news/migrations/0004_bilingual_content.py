@@ -9,7 +9,7 @@ def english_content(apps, schema_editor):
     for model in ("Article", "HistoricalArticle"):
         apps.get_model("news", model).objects.update(
             title_en=F("title"), summary_en=F("summary"), body_en=F("body"), source_language="en",
-            title_es="", summary_es="", body_es="",
+            title_es="", summary_es="", body_es="", press_contact_en=F("press_contact"), press_contact_es="",
         )
 
 
@@ -92,7 +92,37 @@ class Migration(migrations.Migration):
             name='title_es',
             field=models.CharField(max_length=300, null=True, verbose_name='title'),
         ),
-        migrations.RunPython(english_content, migrations.RunPython.noop),
+        migrations.AddField(
+            model_name='article',
+            name='press_contact_en',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='press contact'),
+        ),
+        migrations.AddField(
+            model_name='article',
+            name='press_contact_es',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='press contact'),
+        ),
+        migrations.AddField(
+            model_name='historicalarticle',
+            name='press_contact_en',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='press contact'),
+        ),
+        migrations.AddField(
+            model_name='historicalarticle',
+            name='press_contact_es',
+            field=models.TextField(blank=True, default='', null=True, verbose_name='press contact'),
+        ),
+        migrations.AlterField(
+            model_name='article',
+            name='press_contact',
+            field=models.TextField(blank=True, default='', verbose_name='press contact'),
+        ),
+        migrations.AlterField(
+            model_name='historicalarticle',
+            name='press_contact',
+            field=models.TextField(blank=True, default='', verbose_name='press contact'),
+        ),
+            migrations.RunPython(english_content, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='article',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('title_es__isnull', False), models.Q(('title_es', ''), _negated=True)), models.Q(('title_en__isnull', False), models.Q(('title_en', ''), _negated=True)), _connector='OR'), name='article_title_in_one_language', violation_error_message='Write the title in Spanish, in English or in both.'),

@@ -9,7 +9,7 @@ import unicodedata
 
 from django.db import migrations, models
 from django.db.models import F, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, NullIf, Replace
 
 # The languages met on the routes through Mexico: (ISO 639-3 code, Spanish name, English name). Staff add others in
 # the admin (any ISO 639-3 code).
@@ -72,6 +72,12 @@ def languages_and_english_content(apps, schema_editor):
         apps.get_model("registry", model).objects.update(
             **{f"{field}_en": F(field) for field in fields}, **{f"{field}_es": Value("") for field in fields}
         )
+    for model in ("CooperationAgreement", "HistoricalCooperationAgreement"):
+        office = F("implementing_office")
+        apps.get_model("registry", model).objects.update(
+            implementing_office_en=office,
+            implementing_office_es=Replace(Replace(office, Value("IOM "), Value("OIM ")), Value("Mexico"), Value("México")),
+        )
     for model in ("Service", "PopulationGroup"):
         apps.get_model("registry", model).objects.update(name=Coalesce(NullIf("name_es", Value("")), "name_en"))
 
@@ -84,7 +90,27 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RenameField(model_name='shelter', old_name='languages', new_name='languages_text'),
-        migrations.CreateModel(
+        migrations.AddField(
+            model_name='cooperationagreement',
+            name='implementing_office_en',
+            field=models.CharField(default='IOM Mexico', max_length=120, null=True, verbose_name='implementing office'),
+        ),
+        migrations.AddField(
+            model_name='cooperationagreement',
+            name='implementing_office_es',
+            field=models.CharField(default='IOM Mexico', max_length=120, null=True, verbose_name='implementing office'),
+        ),
+        migrations.AddField(
+            model_name='historicalcooperationagreement',
+            name='implementing_office_en',
+            field=models.CharField(default='IOM Mexico', max_length=120, null=True, verbose_name='implementing office'),
+        ),
+        migrations.AddField(
+            model_name='historicalcooperationagreement',
+            name='implementing_office_es',
+            field=models.CharField(default='IOM Mexico', max_length=120, null=True, verbose_name='implementing office'),
+        ),
+            migrations.CreateModel(
             name='HistoricalShelter_languages',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
