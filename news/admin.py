@@ -14,13 +14,13 @@ from modeltranslation.admin import TranslationAdmin
 from news.models import Article
 from news.resources import ArticleResource
 from projects.admin import can_import_pages
-from registry.admin_mixins import VersionedRegistryAdmin
+from registry.admin_mixins import VersionedHistoryAdmin
 
 
 @admin.register(Article)
-class ArticleAdmin(TranslationAdmin, VersionedRegistryAdmin):
+class ArticleAdmin(TranslationAdmin, VersionedHistoryAdmin):
     resource_classes = [ArticleResource]
-    change_list_template = "admin/news/article/change_list.html"
+    change_list_template = "admin/change_list_page_import.html"
     list_display = (
         "title",
         "source_language",

@@ -19,7 +19,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from projects.models import Project, ProjectObjective, ThematicArea
 from projects.resources import ProjectObjectiveResource, ProjectResource, ThematicAreaResource
-from registry.admin_mixins import RegistryAdmin, VersionedRegistryAdmin
+from registry.admin_mixins import HistoryAdmin, VersionedHistoryAdmin
 from registry.importers.load import ImportReport, PageImportError, import_pages
 
 #: Staff who may upload pages: they create and update projects and articles (and the shelters, donors and
@@ -82,7 +82,7 @@ class PageUploadForm(forms.Form):
 
 
 @admin.register(ThematicArea)
-class ThematicAreaAdmin(TranslationAdmin, RegistryAdmin):
+class ThematicAreaAdmin(TranslationAdmin, HistoryAdmin):
     resource_classes = [ThematicAreaResource]
     list_display = ("name_en", "name_es", "slug", "position", "project_count")
     search_fields = ("name_en", "name_es", "slug")
@@ -104,9 +104,9 @@ class ProjectObjectiveInline(TranslationTabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(TranslationAdmin, VersionedRegistryAdmin):
+class ProjectAdmin(TranslationAdmin, VersionedHistoryAdmin):
     resource_classes = [ProjectResource]
-    change_list_template = "admin/projects/project/change_list.html"
+    change_list_template = "admin/change_list_page_import.html"
     list_display = (
         "title",
         "prima_id",
@@ -256,7 +256,7 @@ def can_import_pages(request: HttpRequest) -> bool:
 
 
 @admin.register(ProjectObjective)
-class ProjectObjectiveAdmin(TranslationAdmin, RegistryAdmin):
+class ProjectObjectiveAdmin(TranslationAdmin, HistoryAdmin):
     resource_classes = [ProjectObjectiveResource]
     list_display = ("__str__", "project", "position")
     list_select_related = ("project",)

@@ -23,7 +23,7 @@ class ProjectFilter(filters.FilterSet):
         max_length=200,
     )
     state = state_filter("states__iso_code")
-    region = region_filter("states__region")
+    region = region_filter()
     status = filters.ChoiceFilter(choices=ProjectStatus.choices, label=_("Status"))
     project_type = filters.ChoiceFilter(choices=ProjectType.choices, label=_("Project type"))
     thematic_area = filters.ModelMultipleChoiceFilter(

@@ -8,10 +8,10 @@ from import_export import fields, widgets
 
 from projects.models import Project, ProjectObjective, ThematicArea
 from registry.models import State
-from registry.resources import RegistryResource, natural_key_field, natural_keys_field
+from registry.natural_keys import NaturalKeyResource, natural_key_field, natural_keys_field
 
 
-class ThematicAreaResource(RegistryResource):
+class ThematicAreaResource(NaturalKeyResource):
     class Meta:
         model = ThematicArea
         import_id_fields = ("slug",)
@@ -28,7 +28,7 @@ class CountryCodesWidget(widgets.Widget):
         return ",".join(country.code for country in value or [])
 
 
-class ProjectResource(RegistryResource):
+class ProjectResource(NaturalKeyResource):
     benefiting_member_states = fields.Field(
         attribute="benefiting_member_states", column_name="benefiting_member_states", widget=CountryCodesWidget()
     )
@@ -67,7 +67,7 @@ class ProjectResource(RegistryResource):
         )
 
 
-class ProjectObjectiveResource(RegistryResource):
+class ProjectObjectiveResource(NaturalKeyResource):
     project = natural_key_field("project", Project, "prima_id")
 
     export_select_related = ("project",)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from registry import services
-from registry.admin_mixins import ReferenceAdmin, RegistryAdmin, VersionedInlineMixin, VersionedRegistryAdmin
+from registry.admin_mixins import HistoryAdmin, ReferenceAdmin, VersionedHistoryAdmin, VersionedInlineMixin
 from registry.models import (
     CooperationAgreement,
     Donor,
@@ -42,7 +42,7 @@ VERSIONED_STAMPS = ("created_at", "updated_at", "version")
 
 
 @admin.register(State)
-class StateAdmin(RegistryAdmin):
+class StateAdmin(HistoryAdmin):
     resource_classes = [StateResource]
     list_display = ("name", "iso_code", "inegi_code", "region", "borders_country", "shelter_count", "public_page")
     list_filter = ("region", "borders_country")
@@ -102,7 +102,7 @@ class AgreementInline(VersionedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Shelter)
-class ShelterAdmin(TranslationAdmin, VersionedRegistryAdmin):
+class ShelterAdmin(TranslationAdmin, VersionedHistoryAdmin):
     resource_classes = [ShelterResource]
     list_display = (
         "name",
@@ -217,7 +217,7 @@ class ShelterAdmin(TranslationAdmin, VersionedRegistryAdmin):
 
 
 @admin.register(Donor)
-class DonorAdmin(RegistryAdmin):
+class DonorAdmin(HistoryAdmin):
     resource_classes = [DonorResource]
     list_display = ("name", "acronym", "country", "agreement_count")
     search_fields = ("name", "acronym")
@@ -240,7 +240,7 @@ class SupportItemInline(TranslationTabularInline):
 
 
 @admin.register(CooperationAgreement)
-class CooperationAgreementAdmin(VersionedRegistryAdmin):
+class CooperationAgreementAdmin(VersionedHistoryAdmin):
     resource_classes = [CooperationAgreementResource]
     list_display = (
         "reference",
@@ -310,7 +310,7 @@ class CooperationAgreementAdmin(VersionedRegistryAdmin):
 
 
 @admin.register(SupportItem)
-class SupportItemAdmin(TranslationAdmin, RegistryAdmin):
+class SupportItemAdmin(TranslationAdmin, HistoryAdmin):
     resource_classes = [SupportItemResource]
     list_display = ("description", "category", "agreement", "shelter", "quantity", "unit", "value_usd")
     list_select_related = ("agreement__shelter",)
