@@ -24,6 +24,7 @@ from registry.models import (
     BorderRegion,
     CooperationAgreement,
     Donor,
+    Language,
     PopulationGroup,
     Service,
     Shelter,
@@ -40,6 +41,7 @@ from registry.rest.serializers import (
     QuantityField,
     VersionedUpdateMixin,
     reads,
+    text_in_any_language,
 )
 
 
@@ -116,6 +118,13 @@ class ShelterListSerializer(ApiModelSerializer):
         required=False,
         help_text=_("Codes of the population groups served."),
     )
+    languages = serializers.SlugRelatedField(
+        many=True,
+        slug_field="code",
+        queryset=Language.objects.all(),
+        required=False,
+        help_text=_("ISO 639-3 codes of the languages the staff speak, e.g. spa, hat (Haitian Creole), quc (K'iche')."),
+    )
 
     class Meta:
         model = Shelter
@@ -134,6 +143,7 @@ class ShelterListSerializer(ApiModelSerializer):
             "status",
             "services",
             "populations",
+            "languages",
             "capacity",
             "average_daily_arrivals",
             "peak_daily_arrivals",
@@ -173,9 +183,14 @@ class ShelterSerializer(VersionedUpdateMixin, ShelterListSerializer):
         fields = [
             *ShelterListSerializer.Meta.fields[:-2],
             "opening_hours",
-            "languages",
             "eligibility_notes",
             "accessibility_notes",
+            "opening_hours_es",
+            "opening_hours_en",
+            "eligibility_notes_es",
+            "eligibility_notes_en",
+            "accessibility_notes_es",
+            "accessibility_notes_en",
             "phone",
             "email",
             "website",
@@ -257,7 +272,17 @@ class SupportItemSerializer(ApiModelSerializer):
 
     class Meta:
         model = SupportItem
-        fields = ["category", "description", "quantity", "unit", "value_usd"]
+        fields = [
+            "category",
+            "description",
+            "description_es",
+            "description_en",
+            "quantity",
+            "unit",
+            "unit_es",
+            "unit_en",
+            "value_usd",
+        ]
 
 
 class AgreementSerializer(VersionedUpdateMixin, ApiModelSerializer):
@@ -302,6 +327,8 @@ class AgreementSerializer(VersionedUpdateMixin, ApiModelSerializer):
             "donor_name",
             "project",
             "implementing_office",
+            "implementing_office_es",
+            "implementing_office_en",
             "signed_on",
             "programme_phase",
             "programme_year",
@@ -332,11 +359,11 @@ class AgreementSerializer(VersionedUpdateMixin, ApiModelSerializer):
     def validate_items(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         seen: set[tuple[str, str]] = set()
         for item in items:
-            key = (item["category"], item["description"])
+            key = (item["category"], item.get("description_es", ""), item.get("description_en", ""))
             if key in seen:
                 raise serializers.ValidationError(
                     _("Each item must differ by category or description: %(category)s / %(description)s repeats.")
-                    % item
+                    % {"category": item["category"], "description": text_in_any_language(item, "description")}
                 )
             seen.add(key)
         return items
