@@ -280,7 +280,7 @@ def test_api_search_matches_both_languages(client):
     ArticleFactory(title_es="Feria de empleo en Tapachula", title_en="Job fair in Tapachula", slug="feria")
     ArticleFactory(title_es="Otra nota", title_en="Another story", slug="otra")
     for query in ("empleo", "job"):
-        response = client.get(f"/api/v1/articles/?q={query}", headers={"accept-language": "en"})
+        response = client.get(f"/api/v1/news/?q={query}", headers={"accept-language": "en"})
         assert [a["slug"] for a in response.json()["results"]] == ["feria"], query
 
 
@@ -313,3 +313,81 @@ def test_vocabulary_words_are_read_in_either_language():
         ["MX", "GT", "MX", "US", "MX"],
         ["Narnia"],
     )
+
+
+# --- API ----------------------------------------------------------------------------------------------------------
+
+
+def test_api_gives_content_in_the_requested_language(client):
+    project = ProjectFactory(title_es="Albergues del sur", title_en="Southern shelters", slug="sur")
+    by_header = client.get("/api/v1/projects/", headers={"accept-language": "en"})
+    assert [p["title"] for p in by_header.json()["results"]] == ["Southern shelters"]
+    assert by_header["Content-Language"] == "en"
+    by_parameter = client.get("/api/v1/projects/?lang=es", headers={"accept-language": "en"})
+    assert [p["title"] for p in by_parameter.json()["results"]] == ["Albergues del sur"]
+    assert by_parameter["Content-Language"] == "es"
+    detail = client.get(f"/api/v1/projects/{project.slug}/?lang=en").json()
+    assert (detail["title"], detail["title_es"], detail["title_en"]) == (
+        "Southern shelters",
+        "Albergues del sur",
+        "Southern shelters",
+    )
+    refused = client.get("/api/v1/projects/?lang=fr")
+    assert refused.status_code == HTTPStatus.BAD_REQUEST and "lang" in refused.json()
+
+
+def test_api_falls_back_to_the_other_language(client):
+    ProjectFactory(title_es="", title_en="Only English", slug="only-english")
+    row = client.get("/api/v1/projects/?lang=es").json()["results"][0]
+    assert row["title"] == "Only English"
+    detail = client.get("/api/v1/projects/only-english/?lang=es").json()
+    assert (detail["title_es"], detail["title_en"]) == ("", "Only English")
+
+
+def test_api_writes_either_language(token_client):
+    base = {"prima_id": "MX10P7001", "projects_id": "PR.7001", "start_year": 2024, "status": "active"}
+    english = token_client.post(
+        "/api/v1/projects/?lang=en", {**base, "title": "Water for shelters"}, format="json"
+    ).json()
+    assert (english["title_en"], english["title_es"], english["slug"]) == (
+        "Water for shelters",
+        "",
+        "water-for-shelters",
+    )
+    spanish = token_client.patch(
+        "/api/v1/projects/water-for-shelters/", {"title_es": "Agua para albergues"}, format="json"
+    )
+    assert spanish.status_code == HTTPStatus.OK
+    project = Project.objects.get(prima_id="MX10P7001")
+    assert (project.title_es, project.title_en) == ("Agua para albergues", "Water for shelters")
+    both = {**base, "prima_id": "MX10P7002", "projects_id": "PR.7002", "title_es": "Uno", "title_en": "One"}
+    assert token_client.post("/api/v1/projects/", both, format="json").status_code == HTTPStatus.CREATED
+
+
+def test_api_refuses_a_record_without_text_in_either_language(token_client):
+    base = {"prima_id": "MX10P7003", "projects_id": "PR.7003", "start_year": 2024, "slug": "no-title"}
+    response = token_client.post("/api/v1/projects/?lang=es", {**base, "title_es": "", "title_en": ""}, format="json")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json()["title"] == ["Escriba el título en español, en inglés o en ambos idiomas."]
+    assert not Project.objects.filter(prima_id="MX10P7003").exists()
+
+
+def test_api_shelters_list_their_languages_and_vocabulary_codes(client, polyglot_shelters):
+    creole, _kiche = polyglot_shelters
+    row = client.get(f"/api/v1/shelters/{creole.slug}/").json()
+    assert row["languages"] == ["spa", "hat"]
+    project = ProjectFactory(benefiting_member_states=["MX", "GT"], project_type="migration_health")
+    detail = client.get(f"/api/v1/projects/{project.slug}/").json()
+    assert (detail["project_type"], detail["benefiting_member_states"]) == ("migration_health", ["GT", "MX"])
+
+
+def test_schema_documents_lang_and_both_languages(client):
+    import yaml
+
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/projects/"]["get"]["parameters"]}
+    assert parameters["lang"]["schema"]["enum"] == ["es", "en"]
+    assert "Accept-Language" in parameters["lang"]["description"]
+    detail = next(s for name, s in schema["components"]["schemas"].items() if name == "Project")
+    assert {"title", "title_es", "title_en", "summary_es", "summary_en"} <= set(detail["properties"])
+    assert not detail["properties"]["title_es"].get("nullable")
