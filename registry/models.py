@@ -404,7 +404,8 @@ class CooperationAgreement(VersionedModel):
         help_text=_("Stable identifier, e.g. PRM-2-hermanos-en-el-camino."),
     )
     shelter = models.ForeignKey(Shelter, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("shelter"))
-    implementing_office = models.CharField(_("implementing office"), max_length=120, default="IOM Mexico")
+    # Each language has its own default (registry/translation.py): a value equal to this one counts as unwritten.
+    implementing_office = models.CharField(_("implementing office"), max_length=120, default="")
     donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("donor"))
     project = models.ForeignKey(
         "projects.Project",

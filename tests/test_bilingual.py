@@ -391,3 +391,10 @@ def test_schema_documents_lang_and_both_languages(client):
     detail = next(s for name, s in schema["components"]["schemas"].items() if name == "Project")
     assert {"title", "title_es", "title_en", "summary_es", "summary_en"} <= set(detail["properties"])
     assert not detail["properties"]["title_es"].get("nullable")
+
+
+@pytest.mark.parametrize(("lang", "office"), [("es", "OIM México"), ("en", "IOM Mexico")])
+def test_implementing_office_is_named_in_the_pages_language(client, lang, office):
+    seed()
+    html = client.get(url("shelter_detail", lang, slug="albergue-hermanos-en-el-camino")).content.decode()
+    assert f"<dd>{office}</dd>" in html

@@ -533,4 +533,34 @@ class Migration(migrations.Migration):
             name='unit_es',
             field=models.CharField(blank=True, default='', max_length=40, null=True, verbose_name='unit'),
         ),
+            migrations.AlterField(
+            model_name='cooperationagreement',
+            name='implementing_office',
+            field=models.CharField(default='', max_length=120, verbose_name='implementing office'),
+        ),
+        migrations.AlterField(
+            model_name='cooperationagreement',
+            name='implementing_office_en',
+            field=models.CharField(default='', max_length=120, null=True, verbose_name='implementing office'),
+        ),
+        migrations.AlterField(
+            model_name='cooperationagreement',
+            name='implementing_office_es',
+            field=models.CharField(default='', max_length=120, null=True, verbose_name='implementing office'),
+        ),
+        migrations.AlterField(
+            model_name='historicalcooperationagreement',
+            name='implementing_office',
+            field=models.CharField(default='', max_length=120, verbose_name='implementing office'),
+        ),
+        migrations.AlterField(
+            model_name='historicalcooperationagreement',
+            name='implementing_office_en',
+            field=models.CharField(default='', max_length=120, null=True, verbose_name='implementing office'),
+        ),
+        migrations.AlterField(
+            model_name='historicalcooperationagreement',
+            name='implementing_office_es',
+            field=models.CharField(default='', max_length=120, null=True, verbose_name='implementing office'),
+        ),
         ]
