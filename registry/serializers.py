@@ -118,13 +118,6 @@ class ShelterListSerializer(ApiModelSerializer):
         required=False,
         help_text=_("Codes of the population groups served."),
     )
-    languages = serializers.SlugRelatedField(
-        many=True,
-        slug_field="code",
-        queryset=Language.objects.all(),
-        required=False,
-        help_text=_("ISO 639-3 codes of the languages the staff speak, e.g. spa, hat (Haitian Creole), quc (K'iche')."),
-    )
 
     class Meta:
         model = Shelter
@@ -143,7 +136,6 @@ class ShelterListSerializer(ApiModelSerializer):
             "status",
             "services",
             "populations",
-            "languages",
             "capacity",
             "average_daily_arrivals",
             "peak_daily_arrivals",
@@ -178,10 +170,19 @@ class ShelterSerializer(VersionedUpdateMixin, ShelterListSerializer):
     average_daily_arrivals = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, allow_null=True, required=False)
     peak_daily_arrivals = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, allow_null=True, required=False)
     agreements = AgreementSummarySerializer(many=True, read_only=True)
+    # On the record, not the list rows: the list keeps its query count, and filters by language all the same.
+    languages = serializers.SlugRelatedField(
+        many=True,
+        slug_field="code",
+        queryset=Language.objects.all(),
+        required=False,
+        help_text=_("ISO 639-3 codes of the languages the staff speak, e.g. spa, hat (Haitian Creole), quc (K'iche')."),
+    )
 
     class Meta(ShelterListSerializer.Meta):
         fields = [
             *ShelterListSerializer.Meta.fields[:-2],
+            "languages",
             "opening_hours",
             "eligibility_notes",
             "accessibility_notes",
