@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from news.models import Article
 from news.resources import ArticleResource
-from projects.admin import can_import_pages
 from registry.admin_mixins import VersionedHistoryAdmin
 
 
@@ -23,14 +20,14 @@ class ArticleAdmin(TranslationAdmin, VersionedHistoryAdmin):
     change_list_template = "admin/change_list_page_import.html"
     list_display = (
         "title",
-        "source_language",
+        "language",
         "published_on",
         "state_names",
         "shelter_count",
         "project_count",
         "public_page",
     )
-    list_filter = ("source_language", "published_on", "states__region", ("states", RelatedOnlyFieldListFilter))
+    list_filter = ("language", "published_on", "states__region", ("states", RelatedOnlyFieldListFilter))
     search_fields = ("title_es", "title_en", "slug", "summary_es", "summary_en", "body_es", "body_en")
     autocomplete_fields = ("states", "shelters", "projects")
     prepopulated_fields = {"slug": ("title",)}
@@ -43,7 +40,7 @@ class ArticleAdmin(TranslationAdmin, VersionedHistoryAdmin):
                 "fields": (
                     ("title_es", "title_en"),
                     "slug",
-                    ("published_on", "source_language"),
+                    ("published_on", "language"),
                     ("summary_es", "summary_en"),
                     ("body_es", "body_en"),
                     "source_url",
@@ -54,11 +51,6 @@ class ArticleAdmin(TranslationAdmin, VersionedHistoryAdmin):
         (_("Related records"), {"fields": ("states", "shelters", "projects")}),
         (_("Record"), {"fields": ("created_at", "updated_at", "version"), "classes": ("collapse",)}),
     )
-
-    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
-        # The page upload lives on the project admin; news pages are uploaded the same way, so link it here too.
-        extra_context = {**(extra_context or {}), "can_import_pages": can_import_pages(request)}
-        return super().changelist_view(request, extra_context)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         return (

@@ -81,7 +81,7 @@ def build_article(rng: DemoRandom, index: int, state: State, donor_name: str) ->
         summary_en=f"IOM Mexico {happened.format(place=place)} ({state.name}).",
         body_en="\n\n".join([f"IOM Mexico {happened.format(place=place)}, {state.name}.", *paragraphs]),
         press_contact_en=contact,
-        source_language="en",
+        language="en",
     )
 
 

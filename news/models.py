@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -35,6 +34,11 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):  # type: ig
         return self.get(slug=slug)
 
 
+class ArticleLanguage(models.TextChoices):
+    SPANISH = "es", _("Spanish")
+    ENGLISH = "en", _("English")
+
+
 class Article(VersionedModel):
     title = models.CharField(_("title"), max_length=300, blank=True, default="")  # one language is enough: see Meta
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
@@ -43,12 +47,12 @@ class Article(VersionedModel):
     body = models.TextField(_("body"), blank=True, default="")
     source_url = models.URLField(_("source URL"), blank=True)
     press_contact = models.TextField(_("press contact"), blank=True, default="")
-    source_language = models.CharField(
-        _("language of publication"),
+    language = models.CharField(
+        _("language"),
         max_length=2,
-        choices=settings.LANGUAGES,
+        choices=ArticleLanguage.choices,
         blank=True,
-        help_text=_("The language the article was first published in; the other one is a translation."),
+        help_text=_("The language the article was published in."),
     )
     states = models.ManyToManyField(State, blank=True, related_name="articles", verbose_name=_("states"))
     shelters = models.ManyToManyField(Shelter, blank=True, related_name="articles", verbose_name=_("shelters"))
@@ -68,8 +72,9 @@ class Article(VersionedModel):
                 "title", label="article", message=_("Write the title in Spanish, in English or in both.")
             ),
             models.CheckConstraint(
-                condition=Q(source_language__in=["", *(code for code, _name in settings.LANGUAGES)]),
-                name="article_source_language_valid",
+                condition=Q(language__in=["", *ArticleLanguage.values]),
+                name="article_language_valid",
+                violation_error_message=_("The language must be Spanish, English or left empty."),
             ),
         ]
 

@@ -22,7 +22,7 @@ class ArticleResource(NaturalKeyResource):
             "slug",
             "title_es",
             "title_en",
-            "source_language",
+            "language",
             "published_on",
             "summary_es",
             "summary_en",

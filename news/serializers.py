@@ -63,7 +63,7 @@ class ArticleSerializer(VersionedUpdateMixin, ArticleListSerializer):
             "body_en",
             "press_contact_es",
             "press_contact_en",
-            "source_language",
+            "language",
             "shelters",
             "projects",
             "version",

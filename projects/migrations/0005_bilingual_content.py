@@ -30,8 +30,6 @@ IDF_REGIONS = {
 
 
 def english_content_and_vocabulary_codes(apps, schema_editor):
-    from django_countries import countries
-
     problems = []
 
     def code_for(vocabulary, text, where, *, strict):
@@ -44,24 +42,13 @@ def english_content_and_vocabulary_codes(apps, schema_editor):
             return ""
         return code
 
-    def country_codes(text, where, *, strict):
-        found = []
-        for name in filter(None, (part.strip() for part in text.split(","))):
-            code = countries.by_name(name) or (name.upper() if name.upper() in countries else "")
-            if code:
-                found.append(code)
-            elif strict:
-                problems.append(f"{where}: country {name!r}")
-        return ",".join(found)
-
     for model, strict in (("Project", True), ("HistoricalProject", False)):
         for project in apps.get_model("projects", model).objects.all():
-            where = f"project {project.prima_id}"
+            where = f"project {project.projects_id}"
             project.project_type = code_for(PROJECT_TYPES, project.project_type, where, strict=strict)
             project.coverage = code_for(COVERAGES, project.coverage, where, strict=strict)
             project.idf_region = code_for(IDF_REGIONS, project.idf_region, where, strict=strict)
-            project.benefiting_member_states = country_codes(project.benefiting_member_states, where, strict=strict)
-            project.save(update_fields=["project_type", "coverage", "idf_region", "benefiting_member_states"])
+            project.save(update_fields=["project_type", "coverage", "idf_region"])
     if problems:
         raise RuntimeError(
             "Words outside the new vocabularies (add them to this migration's lists or correct the projects "
@@ -86,7 +73,7 @@ def english_content_and_vocabulary_codes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0002_initial'),
+        ('projects', '0004_member_states_as_iso_codes'),
         ('registry', '0004_bilingual_content'),
     ]
 

@@ -8,16 +8,18 @@ def english_content(apps, schema_editor):
     # The articles so far come from IOM's English pages: their text becomes the English version.
     for model in ("Article", "HistoricalArticle"):
         apps.get_model("news", model).objects.update(
-            title_en=F("title"), summary_en=F("summary"), body_en=F("body"), source_language="en",
+            title_en=F("title"), summary_en=F("summary"), body_en=F("body"),
             title_es="", summary_es="", body_es="", press_contact_en=F("press_contact"), press_contact_es="",
         )
+        # Articles whose language was not recorded yet are the English ones.
+        apps.get_model("news", model).objects.filter(language="").update(language="en")
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('news', '0003_article_latest_first_index'),
-        ('projects', '0003_bilingual_content'),
+        ('news', '0004_article_language'),
+        ('projects', '0005_bilingual_content'),
         ('registry', '0004_bilingual_content'),
     ]
 
@@ -31,11 +33,6 @@ class Migration(migrations.Migration):
             model_name='article',
             name='body_es',
             field=models.TextField(blank=True, null=True, verbose_name='body'),
-        ),
-        migrations.AddField(
-            model_name='article',
-            name='source_language',
-            field=models.CharField(blank=True, choices=[('es', 'Spanish'), ('en', 'English')], help_text='The language the article was first published in; the other one is a translation.', max_length=2, verbose_name='language of publication'),
         ),
         migrations.AddField(
             model_name='article',
@@ -66,11 +63,6 @@ class Migration(migrations.Migration):
             model_name='historicalarticle',
             name='body_es',
             field=models.TextField(blank=True, null=True, verbose_name='body'),
-        ),
-        migrations.AddField(
-            model_name='historicalarticle',
-            name='source_language',
-            field=models.CharField(blank=True, choices=[('es', 'Spanish'), ('en', 'English')], help_text='The language the article was first published in; the other one is a translation.', max_length=2, verbose_name='language of publication'),
         ),
         migrations.AddField(
             model_name='historicalarticle',
@@ -126,10 +118,6 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='article',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('title_es__isnull', False), models.Q(('title_es', ''), _negated=True)), models.Q(('title_en__isnull', False), models.Q(('title_en', ''), _negated=True)), _connector='OR'), name='article_title_in_one_language', violation_error_message='Write the title in Spanish, in English or in both.'),
-        ),
-        migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('source_language__in', ['', 'es', 'en'])), name='article_source_language_valid'),
         ),
         migrations.AlterField(
             model_name='article',
