@@ -204,3 +204,26 @@ def test_undated_project_without_prima_id_shows_and_exports_without_invented_val
         import xmlschema
 
         xmlschema.XMLSchema(str(schema)).validate(xml)
+
+
+def test_english_and_spanish_pages_of_one_project_fill_both_languages(tmp_path):
+    english = (PAGES / "project_labelled.txt").read_text()
+    title = "Safer Routes: Information Points for Migrants in Transit through Central America and Mexico"
+    start = english.index("People who cross")
+    spanish = english[:start].replace(title, "Rutas más seguras: puntos de información para personas migrantes") + (
+        "Las personas que cruzan Centroamérica y México en su camino hacia el norte deciden con poca información "
+        "dónde descansar, dónde pedir ayuda y qué ruta tomar. El proyecto abre puntos de información en los "
+        "municipios de paso y en las redes de albergues de los cinco países.\n"
+    )
+    (tmp_path / "project_es.txt").write_text(spanish)
+    run("project_labelled.txt")
+    out = StringIO()
+    call_command("import_pages", str(tmp_path / "project_es.txt"), stdout=out, language="en")
+
+    project = Project.objects.get(projects_id="PX.0301")  # one record, found by its natural key
+    assert project.title_en == title
+    assert project.title_es == "Rutas más seguras: puntos de información para personas migrantes"
+    assert project.description_en.startswith("People who cross")
+    assert project.description_es.startswith("Las personas que cruzan")
+    assert project.summary_es.startswith("Las personas que cruzan") and project.summary_en.startswith("People")
+    assert Project.objects.filter(prima_id="GT10P0731").count() == 1
