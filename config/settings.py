@@ -45,6 +45,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin, as its documentation requires
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -63,7 +64,8 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
-    "js_lib_leaflet",  # Leaflet's static files, served locally (no CDN)
+    "js_lib_leaflet",
+    "django_countries",  # Leaflet's static files, served locally (no CDN)
     "registry",
     "projects",
     "news",
@@ -128,6 +130,11 @@ LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["config.formats"]  # Mexican number formats for "es"
 TIME_ZONE = "America/Mexico_City"
+# Content fields (each app's translation.py) get one column per language; a missing translation falls back to the
+# other language, which the templates mark with its `lang` attribute (registry.localized).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "es"
+MODELTRANSLATION_LANGUAGES = ("es", "en")
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("es", "en")}
 USE_I18N = True
 USE_TZ = True
 

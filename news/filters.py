@@ -7,10 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from news.models import Article
 from registry.filters import modified_after_filter, region_filter, state_filter, text_search
+from registry.localized import every_language
 
 
 class ArticleFilter(filters.FilterSet):
-    q = filters.CharFilter(method=text_search(["title", "summary", "body"]), label=_("Search"), max_length=200)
+    q = filters.CharFilter(
+        method=text_search(every_language("title", "summary", "body")), label=_("Search"), max_length=200
+    )
     state = state_filter("states__iso_code")
     region = region_filter()
     date_from = filters.DateFilter(field_name="published_on", lookup_expr="gte", label=_("Published from"))

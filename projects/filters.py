@@ -7,8 +7,9 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Project, ProjectStatus, ThematicArea
+from projects.models import Project, ProjectStatus, ProjectType, ThematicArea
 from registry.filters import modified_after_filter, region_filter, state_filter, text_search
+from registry.localized import every_language
 
 
 class YearFilter(filters.NumberFilter):
@@ -17,16 +18,14 @@ class YearFilter(filters.NumberFilter):
 
 class ProjectFilter(filters.FilterSet):
     q = filters.CharFilter(
-        method=text_search(["title", "summary", "prima_id", "projects_id", "project_type"]),
+        method=text_search([*every_language("title", "summary", "description"), "prima_id", "projects_id"]),
         label=_("Search"),
         max_length=200,
     )
     state = state_filter("states__iso_code")
     region = region_filter()
     status = filters.ChoiceFilter(choices=ProjectStatus.choices, label=_("Status"))
-    project_type = filters.CharFilter(
-        field_name="project_type", lookup_expr="iexact", label=_("Project type"), max_length=120
-    )
+    project_type = filters.ChoiceFilter(choices=ProjectType.choices, label=_("Project type"))
     thematic_area = filters.ModelMultipleChoiceFilter(
         field_name="thematic_areas__slug",
         to_field_name="slug",
@@ -60,7 +59,7 @@ class ProjectFilter(filters.FilterSet):
 
 
 class ThematicAreaFilter(filters.FilterSet):
-    q = filters.CharFilter(method=text_search(["name_en", "name_es", "description"]), label=_("Search"))
+    q = filters.CharFilter(method=text_search(every_language("name", "description")), label=_("Search"))
 
     class Meta:
         model = ThematicArea

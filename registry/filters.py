@@ -15,11 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
+from registry.localized import every_language
 from registry.models import (
     AgreementStatus,
     BorderRegion,
     CooperationAgreement,
     Donor,
+    Language,
     OperatorType,
     PopulationGroup,
     Service,
@@ -153,6 +155,13 @@ class ShelterFilter(filters.FilterSet):
         queryset=PopulationGroup.objects.all(),
         label=_("Population served"),
     )
+    language = filters.ModelMultipleChoiceFilter(
+        field_name="languages__code",
+        to_field_name="code",
+        queryset=Language.objects.all(),
+        label=_("Language spoken"),
+        help_text=_("ISO 639-3 code, e.g. hat (Haitian Creole) or quc (K'iche'); repeat for several (any of them)."),
+    )
     operator_type = filters.ChoiceFilter(choices=OperatorType.choices, label=_("Operator type"))
     status = filters.MultipleChoiceFilter(
         choices=ShelterStatus.choices,
@@ -203,7 +212,7 @@ class DonorFilter(filters.FilterSet):
 
 class AgreementFilter(filters.FilterSet):
     q = filters.CharFilter(
-        method=text_search(["reference", "shelter__name", "donor__acronym", "items__description"]),
+        method=text_search(["reference", "shelter__name", "donor__acronym", *every_language("items__description")]),
         label=_("Search"),
         max_length=200,
     )

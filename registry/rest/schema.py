@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db import DatabaseError
 from django.utils.translation import gettext_lazy as _
 from django_filters import ModelMultipleChoiceFilter, NumberFilter, OrderingFilter
@@ -125,6 +126,24 @@ def path_key(name: str, description: str) -> OpenApiParameter:
     return OpenApiParameter(name, OpenApiTypes.STR, OpenApiParameter.PATH, description=description)
 
 
+LANG_PARAMETER = "lang"
+
+
+def lang_parameter() -> OpenApiParameter:
+    return OpenApiParameter(
+        LANG_PARAMETER,
+        {"type": "string", "enum": [code for code, _name in settings.LANGUAGES]},
+        description=str(
+            _(
+                "Language of the content (es or en); without it, the Accept-Language header chooses, else Spanish. "
+                "Translated fields (title, summary, ...) are in this language, or in the other one where a record "
+                "has no text in it; detail responses also carry each language's text (title_es, title_en). "
+                "Writing a translated field writes this language; title_es and title_en write one language each."
+            )
+        ),
+    )
+
+
 class FilterAwareAutoSchema(AutoSchema):
     """Adds what introspection cannot know: the valid keys of the related-record filters (read from the database
     when the schema is generated: states, services and population groups are reference data) and the text
@@ -132,6 +151,8 @@ class FilterAwareAutoSchema(AutoSchema):
 
     def get_override_parameters(self) -> list[Any]:
         parameters = list(super().get_override_parameters())
+        if getattr(self.view, "accepts_lang_parameter", False):
+            parameters.append(lang_parameter())
         filterset_class = getattr(self.view, "filterset_class", None)
         if filterset_class is None or not (self._is_list_view() or getattr(self.view, "action", "") == "facets"):
             return parameters

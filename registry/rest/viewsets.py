@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Model, ProtectedError, QuerySet, RestrictedError
 from django.http import HttpResponseBase
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers, quote_etag
 from django.utils.http import http_date
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +28,7 @@ from registry.admin_mixins import StaleEditError
 from registry.renderers import ExportRenderer
 from registry.rest.exports import export_response
 from registry.rest.json import JSONRenderer
+from registry.rest.schema import LANG_PARAMETER
 from registry.rest.values_plan import values_plan
 
 
@@ -35,11 +38,24 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
+def activate_requested_language(request: Request) -> None:
+    """`?lang=es|en` picks the language of content (and messages) over Accept-Language, which LocaleMiddleware
+    has already applied; the response's Content-Language says which one was used."""
+    lang = request.query_params.get(LANG_PARAMETER)
+    if lang is None:
+        return
+    if lang not in dict(settings.LANGUAGES):
+        raise ValidationError({LANG_PARAMETER: [_("Choose es or en.")]})
+    translation.activate(lang)
+    request.LANGUAGE_CODE = request._request.LANGUAGE_CODE = lang
+
+
 class ApiModelViewSet(viewsets.ModelViewSet):
     """Pagination, authentication, throttles, permissions, negotiation, parsers and schema come from the
     REST_FRAMEWORK settings, which name this package's classes; this class adds what settings cannot say."""
 
     lookup_value_regex = "[^/]+"
+    accepts_lang_parameter = True  # documented by the schema: activate_requested_language()
     list_serializer_class: type[serializers.Serializer] | None = None
     export_renderer_classes: tuple[type[ExportRenderer], ...] = ()
     # A model whose queryset offers for_list() and for_detail(); viewsets of other models override get_queryset().
@@ -50,6 +66,7 @@ class ApiModelViewSet(viewsets.ModelViewSet):
         # format first, and answer 404 to TRACE ...?format=csv).
         if self.action is None:
             raise MethodNotAllowed(request.method)
+        activate_requested_language(request)
         super().initial(request, *args, **kwargs)
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
