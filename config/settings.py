@@ -21,12 +21,29 @@ SECRET_KEY: str = env.str("SECRET_KEY", default="")
 ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://registry")}
+# The cache must be shared by every worker process, or a change made through one worker stays invisible to the
+# pages the others cached. Without CACHE_URL: files under CACHE_DIR, which every worker on this machine shares and
+# which needs no extra service; local memory only for development (runserver is one process).
+CACHE_DIR: Path = env.path("CACHE_DIR", default=BASE_DIR / "var" / "cache")
+CACHES = {
+    "default": env.cache(
+        "CACHE_URL", default="locmemcache://registry" if DEBUG else f"filecache://{CACHE_DIR}?max_entries=5000"
+    )
+}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "config.redis.RedisCache"  # the same backend, one client per pool
-CONN_MAX_AGE: int = env.int("CONN_MAX_AGE", default=0)
+    # The same backend with one client per pool, that serves uncached when Redis is unreachable (config/redis.py).
+    CACHES["default"]["BACKEND"] = "config.redis.RedisCache"
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 0.5)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 0.5)
+# Persistent connections in production (a new PostgreSQL connection per request costs more than most pages), checked
+# before reuse so a connection the server dropped is replaced instead of failing the request.
+CONN_MAX_AGE: int = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
+CONN_HEALTH_CHECKS: bool = env.bool("CONN_HEALTH_CHECKS", default=True)
 SECURE: bool = env.bool("SECURE", default=not DEBUG)  # HTTPS-only cookies, redirects and HSTS
 ANON_CACHE_SECONDS: int = env.int("ANON_CACHE_SECONDS", default=0 if DEBUG else 60)
+# How long past that a cached anonymous page is still served, marked, while the database is down (stale-if-error).
+ANON_STALE_SECONDS: int = env.int("ANON_STALE_SECONDS", default=86400)
 IATI_REPORTING_ORG: str = env.str("IATI_REPORTING_ORG", default="XM-DAC-47066")
 IATI_REPORTING_ORG_NAME: str = env.str("IATI_REPORTING_ORG_NAME", default="International Organization for Migration")
 LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO")
@@ -42,6 +59,7 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
 
 DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = CONN_HEALTH_CHECKS
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 INSTALLED_APPS = [
