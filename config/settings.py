@@ -40,6 +40,7 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # before reuse so a connection the server dropped is replaced instead of failing the request.
 CONN_MAX_AGE: int = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
 CONN_HEALTH_CHECKS: bool = env.bool("CONN_HEALTH_CHECKS", default=True)
+STATIC_ROOT: Path = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")  # where collectstatic gathers files
 SECURE: bool = env.bool("SECURE", default=not DEBUG)  # HTTPS-only cookies, redirects and HSTS
 ANON_CACHE_SECONDS: int = env.int("ANON_CACHE_SECONDS", default=0 if DEBUG else 60)
 # How long past that a cached anonymous page is still served, marked, while the database is down (stale-if-error).
@@ -147,7 +148,6 @@ USE_TZ = True
 
 # --- static files ---
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
