@@ -19,7 +19,8 @@ from django.utils.cache import get_conditional_response
 from django.utils.functional import SimpleLazyObject, empty
 from django.utils.http import parse_http_date_safe
 
-from config.cache import VERSION_KEY, data_version
+from registry.stream_cache import capture
+from registry.versioned_cache import VERSION_KEY, data_version
 
 request_logger = logging.getLogger("registry.request")
 
@@ -37,8 +38,6 @@ CSP_RESPONSE_ATTRIBUTES = (
 # Vary headers the cache key accounts for: Cookie by serving only cookie-less visitors, Accept-Language through the
 # active language, Accept by putting it in the key. A response varying on anything else is not cached.
 KEYED_VARY = frozenset({"cookie", "accept-language", "accept"})
-# Streamed exports larger than this are served fresh every time rather than held in a worker's memory to cache.
-MAX_STREAMED_BYTES = 8 * 1024 * 1024
 COMPRESS_ABOVE_BYTES = 256 * 1024
 # A page served stale carries a notice right after its <body> tag.
 STALE_NOTICE_AFTER = re.compile(rb"<body[^>]*>", re.IGNORECASE)
@@ -121,7 +120,7 @@ class AnonymousCacheMiddleware:
 
     A visitor counts as anonymous when they send no session or messages cookie and no Authorization header, so a
     signed-in user never receives a cached page and never fills the cache. The key is the full URL, the language,
-    the Accept header and the data version (config.cache), which every change to a record bumps.
+    the Accept header and the data version (registry.versioned_cache), which every change to a record bumps.
 
     Placed after the CSP middleware so each replayed page gets a fresh policy header; a page that used a CSP nonce
     is replayed with a fresh nonce in place of the stored one, so nonces are never reused across responses.
@@ -220,21 +219,13 @@ def _with_content(entry: dict[str, Any], content: bytes) -> dict[str, Any]:
 
 
 def _capture(content: Iterator[bytes], key: str, entry: dict[str, Any]) -> Iterator[bytes]:
-    """Streams an export on to the client unchanged and caches it once complete, if it is small enough to hold:
-    a worker never buffers more than MAX_STREAMED_BYTES, and a client that disconnects early caches nothing."""
-    chunks: list[bytes] | None = []
-    size = 0
-    for chunk in content:
-        if chunks is not None:
-            size += len(chunk)
-            if size <= MAX_STREAMED_BYTES:
-                chunks.append(chunk)
-            else:
-                chunks = None
-        yield chunk
-    if chunks is not None:
+    """Streams an export on to the client unchanged and caches it (compressed) once complete."""
+
+    def store(body: bytes) -> None:
         # The data may have changed while this streamed; then the key's version is already stale and unread.
-        cache.set(key, _with_content(entry, b"".join(chunks)), _kept_for())
+        cache.set(key, {**entry, "content": body, "compressed": True}, _kept_for())
+
+    return capture(content, store)
 
 
 def _replay(request: HttpRequest, entry: dict[str, Any], *, stale: bool = False) -> HttpResponseBase:

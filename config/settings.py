@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "registry",
     "projects",
     "news",
+    # The site package: pages and commands that combine the apps (config.views, config/management).
+    "config",
 ]
 
 MIDDLEWARE = [

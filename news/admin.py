@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from news.models import Article
 from news.resources import ArticleResource
 from projects.admin import can_import_pages
-from registry.admin_mixins import VersionedRegistryAdmin
+from registry.admin_mixins import VersionedHistoryAdmin
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionedRegistryAdmin):
+class ArticleAdmin(VersionedHistoryAdmin):
     resource_classes = [ArticleResource]
     change_list_template = "admin/news/article/change_list.html"
     list_display = ("title", "published_on", "state_names", "shelter_count", "project_count", "public_page")

@@ -12,7 +12,9 @@ from projects.filters import ProjectFilter, ThematicAreaFilter
 from projects.models import Project, ThematicArea
 from projects.renderers import IATIRenderer, ProjectCSVRenderer
 from projects.serializers import ProjectListSerializer, ProjectSerializer, ThematicAreaSerializer
-from registry.api import CSV_RESPONSE, FacetsMixin, RegistryViewSet, document, path_key
+from registry.rest.facets import FacetsMixin
+from registry.rest.schema import CSV_RESPONSE, document, path_key
+from registry.rest.viewsets import ApiModelViewSet
 
 
 @document(
@@ -32,7 +34,7 @@ from registry.api import CSV_RESPONSE, FacetsMixin, RegistryViewSet, document, p
         ),
     },
 )
-class ProjectViewSet(FacetsMixin, RegistryViewSet):
+class ProjectViewSet(FacetsMixin, ApiModelViewSet):
     """The mission's projects, with their thematic areas, states covered and objectives."""
 
     model = Project
@@ -64,7 +66,7 @@ class ProjectViewSet(FacetsMixin, RegistryViewSet):
     list_serializer=ThematicAreaSerializer,
     serializer=ThematicAreaSerializer,
 )
-class ThematicAreaViewSet(RegistryViewSet):
+class ThematicAreaViewSet(ApiModelViewSet):
     """The mission's areas of work, with how many projects each has."""
 
     serializer_class = ThematicAreaSerializer

@@ -21,7 +21,7 @@ from django.db.models import QuerySet
 from rest_framework.renderers import BaseRenderer
 
 from registry.models import Shelter, SupportItem
-from registry.serializers import RelatedKeys
+from registry.rest.values_plan import RelatedKeys
 
 MULTI_VALUE_SEPARATOR = "; "
 MODEL_CHUNK = 500  # records per query when an export reads model instances (with their prefetches)

@@ -10,7 +10,7 @@ from tests.factories import UserFactory
 
 PASSWORD = "correct-horse-battery-staple"
 
-# Tests of what is kept under the data version (config.cache) commit for real: it is only used outside
+# Tests of what is kept under the data version (registry.versioned_cache) commit for real: it is only used outside
 # transactions. The migrated reference data is restored afterwards.
 committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -83,7 +83,7 @@ class Command(BaseCommand):
     def _bump_page_cache() -> None:
         # bulk_create sends no signals, so cached public pages would not learn about the new rows on their own.
         try:
-            from config.cache import bump_data_version
+            from registry.versioned_cache import bump_data_version
         except ImportError:  # a project without the anonymous page cache
             return
         bump_data_version()
