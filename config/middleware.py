@@ -13,11 +13,12 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseBase, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
 from django.utils.functional import SimpleLazyObject, empty
 from django.utils.http import parse_http_date_safe
+from django.utils.translation import gettext as _
 
 from registry.stream_cache import capture
 from registry.versioned_cache import VERSION_KEY, data_version
@@ -113,6 +114,24 @@ def _quote(value: str) -> str:
     if any(char in value for char in ' "\n\r\t'):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
     return value
+
+
+class RefuseNulMiddleware:
+    """400 for a URL carrying a NUL byte (`%00`), whatever the view: PostgreSQL cannot compare text with one, so a
+    lookup or filter holding it would fail in the database as a server error. Other characters are harmless
+    there and reach the views (which refuse what they do not know)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query or "\x00" in query:
+            message = _("The address contains a NUL character, which no record or filter can hold.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 class AnonymousCacheMiddleware:

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.middleware.RequestLogMiddleware",  # first, so its duration covers the whole stack
+    "config.middleware.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -234,6 +235,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Separate request and response components (ShelterRequest, Shelter): a generated client then asks for what a
+    # write takes, not for the read-only fields of a response; required strings say minLength 1.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "registry.rest.schema.drop_parameter_titles",
+    ],
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",  # tags and operation ids by resource (shelters_list), not "v1"
     # Several models have a `status` with different choices: name each enum after its model.
     "ENUM_NAME_OVERRIDES": {

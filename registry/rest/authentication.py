@@ -22,6 +22,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from registry.rest.parsers import StrictFormParser, StrictJSONParser, StrictMultiPartParser
 from registry.rest.schema import THROTTLED, VALIDATION_ERROR, ErrorSerializer
 from registry.rest.throttling import AnonThrottle
 
@@ -48,6 +49,7 @@ class StaffAuthTokenView(ObtainAuthToken):
     `Authorization: Token <key>`). Accounts without staff status get none: they could not write anyway."""
 
     authentication_classes: list = []
+    parser_classes = [StrictFormParser, StrictMultiPartParser, StrictJSONParser]
     permission_classes = [AllowAny]
     throttle_classes = [AnonThrottle]
 

@@ -196,3 +196,15 @@ def related_keys(flt: ModelMultipleChoiceFilter) -> list[str]:
         return [str(value) for value in flt.queryset.order_by(key).values_list(key, flat=True)]
     except DatabaseError:
         return []
+
+
+def drop_parameter_titles(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """Postprocessing hook: query parameters lose the `title` drf-spectacular copies from the filter's label. It is
+    the label in the language the schema was generated in ("Región fronteriza"), and client generators name types
+    after it (`SheltersListRegiÓNFronteriza`); without it they use the parameter's name (`SheltersListRegion`).
+    The description keeps the label."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                parameter.get("schema", {}).pop("title", None)
+    return result
