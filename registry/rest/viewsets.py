@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from registry.admin_mixins import StaleEditError
 from registry.renderers import ExportRenderer
 from registry.rest.authentication import CookieSessionAuthentication
+from registry.rest.deletions import DeletionsMixin
 from registry.rest.exports import export_response
 from registry.rest.negotiation import FormatFirstNegotiation
 from registry.rest.pagination import ApiPagination
@@ -55,7 +56,7 @@ class PreconditionFailed(APIException):
     default_code = "precondition_failed"
 
 
-class ApiModelViewSet(viewsets.ModelViewSet):
+class ApiModelViewSet(DeletionsMixin, viewsets.ModelViewSet):
     pagination_class = ApiPagination
     authentication_classes = [TokenAuthentication, CookieSessionAuthentication]
     throttle_classes = [AnonThrottle, UserThrottle]
