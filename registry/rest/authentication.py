@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from registry.rest.parsers import StrictFormParser, StrictJSONParser, StrictMultiPartParser
-from registry.rest.schema import THROTTLED, VALIDATION_ERROR, ErrorSerializer
+from registry.rest.schema import THROTTLED, UNAVAILABLE, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR, ErrorSerializer
 from registry.rest.throttling import AnonThrottle
 
 
@@ -60,7 +60,9 @@ class StaffAuthTokenView(ObtainAuthToken):
             200: inline_serializer("AuthTokenResponse", {"token": serializers.CharField()}),
             400: VALIDATION_ERROR,
             403: OpenApiResponse(ErrorSerializer, description=str(_("Too many failed logins; try again later."))),
+            415: UNSUPPORTED_MEDIA_TYPE,
             429: THROTTLED,
+            503: UNAVAILABLE,
         },
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:

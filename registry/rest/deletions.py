@@ -19,7 +19,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from registry.filters import UTCIsoDateTimeField
-from registry.rest.schema import THROTTLED, VALIDATION_ERROR
+from registry.rest.schema import (
+    LIST_NOT_FOUND,
+    NOT_ACCEPTABLE,
+    NOT_MODIFIED,
+    THROTTLED,
+    UNAVAILABLE,
+    VALIDATION_ERROR,
+)
 
 
 class DeletionSerializer(serializers.Serializer):
@@ -53,7 +60,15 @@ DELETIONS_SCHEMA = extend_schema(
             description=str(_("ISO 8601 date-time with an offset or Z, e.g. 2024-05-01T00:00:00Z.")),
         )
     ],
-    responses={200: DeletionListSerializer, 400: VALIDATION_ERROR, 429: THROTTLED},
+    responses={
+        200: DeletionListSerializer,
+        304: NOT_MODIFIED,
+        400: VALIDATION_ERROR,
+        404: LIST_NOT_FOUND,
+        406: NOT_ACCEPTABLE,
+        429: THROTTLED,
+        503: UNAVAILABLE,
+    },
 )
 
 
