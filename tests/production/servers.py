@@ -36,7 +36,7 @@ class Deployment:
     env: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def create(cls, root: Path, static_root: Path) -> Deployment:
+    def create(cls, root: Path, static_root: Path, *, database_url: str = "") -> Deployment:
         passed = {k: v for k, v in os.environ.items() if k not in TEST_ONLY and not k.startswith(("CACHE_", "DEBUG"))}
         env = {
             **passed,
@@ -45,7 +45,7 @@ class Deployment:
             "SECURE": "0",  # plain http on loopback
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1",
-            "DATABASE_URL": f"sqlite:///{root / 'db.sqlite3'}",
+            "DATABASE_URL": database_url or f"sqlite:///{root / 'db.sqlite3'}",
             "CACHE_DIR": str(root / "cache"),
             "STATIC_ROOT": str(static_root),
             "GUNICORN_ACCESS_LOG": "",
