@@ -105,7 +105,7 @@ class ProjectObjectiveInline(admin.TabularInline):
 @admin.register(Project)
 class ProjectAdmin(VersionedHistoryAdmin):
     resource_classes = [ProjectResource]
-    change_list_template = "admin/projects/project/change_list.html"
+    change_list_template = "admin/change_list_page_import.html"
     list_display = (
         "title",
         "prima_id",

@@ -18,6 +18,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
+from registry import services
 from registry.models import (
     AgreementStatus,
     BorderRegion,
@@ -358,7 +359,7 @@ class AgreementSerializer(VersionedUpdateMixin, ApiModelSerializer):
     def create(self, validated_data: dict[str, Any]) -> CooperationAgreement:
         items = validated_data.pop("items", [])
         agreement = super().create(validated_data)
-        SupportItem.objects.bulk_create(SupportItem(agreement=agreement, **item) for item in items)
+        services.agreement_items_add(agreement=agreement, items=items)
         return agreement
 
     @transaction.atomic
@@ -366,6 +367,5 @@ class AgreementSerializer(VersionedUpdateMixin, ApiModelSerializer):
         items = validated_data.pop("items", None)
         agreement = super().update(instance, validated_data)
         if items is not None:
-            agreement.items.all().delete()
-            SupportItem.objects.bulk_create(SupportItem(agreement=agreement, **item) for item in items)
+            services.agreement_items_replace(agreement=agreement, items=items)
         return agreement

@@ -17,26 +17,17 @@ from django.utils.cache import get_conditional_response, patch_vary_headers, quo
 from django.utils.http import http_date, parse_etags
 from django.utils.translation import gettext_lazy as _
 from django_filters import CharFilter, OrderingFilter
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, status, viewsets
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import APIException, MethodNotAllowed, ValidationError
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from registry.admin_mixins import StaleEditError
 from registry.renderers import ExportRenderer
-from registry.rest.authentication import CookieSessionAuthentication
 from registry.rest.deletions import DeletionsMixin
 from registry.rest.exports import export_response
-from registry.rest.negotiation import FormatFirstNegotiation
-from registry.rest.pagination import ApiPagination
-from registry.rest.parsers import StrictJSONParser
-from registry.rest.permissions import StaffModelPermissionsOrAnonReadOnly
-from registry.rest.schema import FilterAwareAutoSchema
+from registry.rest.json import JSONRenderer
 from registry.rest.serializers import StaleVersionError
-from registry.rest.throttling import AnonThrottle, UserThrottle
 from registry.rest.values_plan import values_plan
 
 
@@ -57,16 +48,10 @@ class PreconditionFailed(APIException):
 
 
 class ApiModelViewSet(DeletionsMixin, viewsets.ModelViewSet):
-    pagination_class = ApiPagination
-    authentication_classes = [TokenAuthentication, CookieSessionAuthentication]
-    throttle_classes = [AnonThrottle, UserThrottle]
-    permission_classes = [StaffModelPermissionsOrAnonReadOnly]
-    filter_backends = [DjangoFilterBackend]
-    content_negotiation_class = FormatFirstNegotiation
-    # JSON bodies only: form encodings cannot tell null from "null", nor a list from a repeated field.
-    parser_classes = [StrictJSONParser]
+    """Pagination, authentication, throttles, permissions, negotiation, parsers and schema come from the
+    REST_FRAMEWORK settings, which name this package's classes; this class adds what settings cannot say."""
+
     lookup_value_regex = "[^/]+"
-    schema = FilterAwareAutoSchema()
     list_serializer_class: type[serializers.Serializer] | None = None
     export_renderer_classes: tuple[type[ExportRenderer], ...] = ()
     # A model whose queryset offers for_list() and for_detail(); viewsets of other models override get_queryset().
@@ -248,5 +233,6 @@ class ApiModelViewSet(DeletionsMixin, viewsets.ModelViewSet):
         if last_modified is not None:
             response["Last-Modified"] = http_date(last_modified.timestamp())
         # HTTP dates have whole seconds: compare at that precision, or a sub-second update would never match.
+        # Not ConditionalGetMiddleware: it would give HTML pages ETags, and their 304s a CSP nonce the page lacks.
         timestamp = int(last_modified.timestamp()) if last_modified is not None else None
         return get_conditional_response(request._request, etag=etag, last_modified=timestamp, response=response)
