@@ -54,26 +54,24 @@ def test_a_generated_client_creates_reads_filters_and_updates_a_shelter(generate
     client = generated_client.AuthenticatedClient(
         base_url=live_server.url, token=token, prefix="Token", raise_on_unexpected_status=True
     )
+    with client:  # the generated client's own way to close its connections
+        # Only what a write takes: no url, state_name, region, agreements, version or timestamps.
+        body = ShelterRequest(name="Albergue Generado", state="MX-CHP", municipality="Tapachula")
+        created = shelters_create.sync_detailed(client=client, body=body)
+        assert created.status_code == HTTPStatus.CREATED, created.content
+        slug = created.parsed.slug
 
-    # Only what a write takes: no url, state_name, region, agreements, version or timestamps.
-    created = shelters_create.sync_detailed(
-        client=client, body=ShelterRequest(name="Albergue Generado", state="MX-CHP", municipality="Tapachula")
-    )
-    assert created.status_code == HTTPStatus.CREATED, created.content
-    slug = created.parsed.slug
+        read = shelters_retrieve.sync(slug, client=client)
+        assert (read.name, read.state, read.region, read.version) == ("Albergue Generado", "MX-CHP", "south", 1)
 
-    read = shelters_retrieve.sync(slug, client=client)
-    assert (read.name, read.state, read.region, read.version) == ("Albergue Generado", "MX-CHP", "south", 1)
+        found = shelters_list.sync(client=client, q="Generado", state=[SheltersListStateItem.MX_CHP])
+        assert [row.slug for row in found.results] == [slug]
+        assert shelters_list.sync(client=client, state=[SheltersListStateItem.MX_BCN]).count == 0
 
-    found = shelters_list.sync(client=client, q="Generado", state=[SheltersListStateItem.MX_CHP])
-    assert [row.slug for row in found.results] == [slug]
-    assert shelters_list.sync(client=client, state=[SheltersListStateItem.MX_BCN]).count == 0
+        changed = PatchedShelterRequest(capacity=35, version=1)
+        updated = shelters_partial_update.sync(slug, client=client, body=changed)
+        assert (updated.capacity, updated.version) == (35, 2)
 
-    updated = shelters_partial_update.sync(slug, client=client, body=PatchedShelterRequest(capacity=35, version=1))
-    assert (updated.capacity, updated.version) == (35, 2)
-
-    stale = shelters_partial_update.sync_detailed(
-        slug, client=client, body=PatchedShelterRequest(capacity=1, version=1)
-    )
-    assert stale.status_code == HTTPStatus.CONFLICT
-    assert shelters_retrieve.sync(slug, client=client).capacity == 35
+        stale = PatchedShelterRequest(capacity=1, version=1)
+        assert shelters_partial_update.sync_detailed(slug, client=client, body=stale).status_code == HTTPStatus.CONFLICT
+        assert shelters_retrieve.sync(slug, client=client).capacity == 35
