@@ -183,7 +183,8 @@ class FilterAwareAutoSchema(AutoSchema):
         for name, flt in filterset_class.base_filters.items():
             description = str(flt.extra.get("help_text") or flt.label or "")
             if isinstance(flt, ModelMultipleChoiceFilter):
-                item: dict[str, Any] = {"type": "string"}
+                # Each value a key: an empty one (`thematic_area=`) is refused like any empty value.
+                item: dict[str, Any] = {"type": "string", "minLength": 1, "pattern": NO_NUL}
                 keys = related_keys(flt)
                 if keys:
                     item["enum"] = keys
