@@ -105,6 +105,13 @@ class ApiModelSerializer(serializers.ModelSerializer):
 
 
 def _wrong_type(field: serializers.Field, value: Any) -> str | None:
+    if isinstance(field, serializers.ManyRelatedField) and isinstance(value, list):
+        # Related records by key: a list of strings (SlugRelatedField would look 0 up as "0").
+        return next(
+            (_wrong_type(field.child_relation, item) for item in value if _wrong_type(field.child_relation, item)), None
+        )
+    if isinstance(field, serializers.SlugRelatedField) and not isinstance(value, str):
+        return str(_("Give a string."))
     if isinstance(field, serializers.DecimalField | serializers.CharField) and not isinstance(value, str):
         return str(_("Give a string."))
     if isinstance(field, serializers.CharField) and field.max_length is not None and len(value) > field.max_length:

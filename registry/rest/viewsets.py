@@ -139,9 +139,10 @@ class ApiModelViewSet(DeletionsMixin, viewsets.ModelViewSet):
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
         instance = self.get_object()
-        self.check_if_match(instance)
         serializer = self.get_serializer(instance, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
+        # After validation: a body that could never be written is a 400 whatever the precondition says.
+        self.check_if_match(instance)
         self.perform_update(serializer)
         return Response(self._saved(serializer.instance))
 

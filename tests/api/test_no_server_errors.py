@@ -103,3 +103,22 @@ def test_an_empty_sort_key_is_refused(api_client, ordering):
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "ordering" in response.json()
+
+
+def test_related_keys_must_be_strings(token_client):
+    response = token_client.post(
+        f"{API}/news/", {"title": "t", "published_on": "2024-05-01", "projects": [0], "states": []}, format="json"
+    )
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "projects" in response.json()
+
+
+def test_an_invalid_body_is_400_before_any_precondition(token_client):
+    shelter = ShelterFactory()
+
+    response = token_client.patch(
+        f"{API}/shelters/{shelter.slug}/", {"capacity": "many"}, format="json", HTTP_IF_MATCH='"deadbeef"'
+    )
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST

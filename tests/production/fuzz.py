@@ -81,7 +81,9 @@ def main() -> int:
                 print(f"== Schemathesis, {label}", flush=True)  # noqa: T201 - a command-line tool's own output
                 if subprocess.run(command, check=False).returncode != 0:
                     failed.append(label)
-        server_errors = server.log.read_text().count("Internal Server Error")
+        log = server.log.read_text()
+        (reports / "server.log").write_text(log)
+        server_errors = log.count("Internal Server Error")
         print(f"== server log: {server_errors} internal server errors", flush=True)  # noqa: T201
     return 1 if failed or server_errors else 0
 
