@@ -117,7 +117,7 @@ def _quote(value: str) -> str:
 
 
 class RefuseNulMiddleware:
-    """400 for a URL carrying a NUL byte (`%00`), whatever the view: PostgreSQL cannot compare text with one, so a
+    """400 for an API URL, or any path, carrying a NUL byte (`%00`): PostgreSQL cannot compare text with one, so a
     lookup or filter holding it would fail in the database as a server error. Other characters are harmless
     there and reach the views (which refuse what they do not know)."""
 
@@ -130,7 +130,9 @@ class RefuseNulMiddleware:
             message = _("The address contains a NUL character, which no record or filter can hold.")
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message}, status=400)
-            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+            if "\x00" in request.path:
+                return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+            # In a page's query string it is left to the page's filter form, which says so next to the field.
         return self.get_response(request)
 
 
