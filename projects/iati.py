@@ -65,8 +65,11 @@ def _iso(value: date) -> str:
     return value.isoformat()
 
 
-def start_of(project: Project) -> date:
-    return project.start_date or date(project.start_year, 1, 1)
+def start_of(project: Project) -> date | None:
+    """None for a project whose source gave no dates (the IOM Development Fund's pages): nothing is guessed."""
+    if project.start_date:
+        return project.start_date
+    return date(project.start_year, 1, 1) if project.start_year else None
 
 
 def end_of(project: Project) -> date | None:
@@ -77,9 +80,9 @@ def end_of(project: Project) -> date | None:
 
 def _activity_dates(project: Project, today: date) -> list[tuple[str, date]]:
     start, end = start_of(project), end_of(project)
-    dates = [(PLANNED_START, start)]
+    dates = [(PLANNED_START, start)] if start else []
     # Actual dates may not lie in the future.
-    if project.status in STARTED and start <= today:
+    if start and project.status in STARTED and start <= today:
         dates.append((ACTUAL_START, start))
     if end is not None:
         dates.append((PLANNED_END, end))
@@ -132,7 +135,8 @@ def activity(project: Project, today: date | None = None) -> etree._Element:
         etree.SubElement(root, "participating-org", role=ROLE_IMPLEMENTING, ref=org_ref, type=ORG_TYPE_MULTILATERAL),
         org_name,
     )
-    etree.SubElement(root, "other-identifier", ref=project.prima_id, type=OTHER_ID_REPORTING_ORG)
+    if project.prima_id:  # older projects have none
+        etree.SubElement(root, "other-identifier", ref=project.prima_id, type=OTHER_ID_REPORTING_ORG)
     etree.SubElement(root, "activity-status", code=ACTIVITY_STATUS[project.status])
     for date_type, value in _activity_dates(project, today):
         etree.SubElement(root, "activity-date", type=date_type, **{"iso-date": _iso(value)})
@@ -147,9 +151,9 @@ def activity(project: Project, today: date | None = None) -> etree._Element:
         _narrative(sector, area.name_en)
 
     end = end_of(project)
-    # A budget needs a period; without a known end the amount has no period to belong to, so it is left out.
-    if project.budget_usd is not None and end is not None:
-        start = start_of(project)
+    # A budget needs a period; without a known start and end the amount has no period to belong to: left out.
+    start = start_of(project)
+    if project.budget_usd is not None and start is not None and end is not None:
         budget = etree.SubElement(root, "budget", type="1", status="1")  # original, indicative
         etree.SubElement(budget, "period-start", **{"iso-date": _iso(start)})
         etree.SubElement(budget, "period-end", **{"iso-date": _iso(max(start, end))})
@@ -167,6 +171,10 @@ def stream(projects: Iterable[Project]) -> Iterator[str]:
     )
     today = timezone.localdate()
     for project in projects:
+        # IATI needs at least one activity date; a project whose source gave none (the IOM Development Fund's
+        # pages) cannot be published as an activity until staff enter its dates, and no date is invented for it.
+        if start_of(project) is None and end_of(project) is None:
+            continue
         yield etree.tostring(activity(project, today), encoding="unicode", pretty_print=True)
     yield "</iati-activities>\n"
 
