@@ -52,6 +52,7 @@ def main() -> int:
         config = root / "schemathesis.toml"
         config.write_text(CONFIG)
         deployment = Deployment.create(root, root / "static", database_url=args.database_url)
+        deployment.manage("collectstatic", "--noinput", "-v", "0")  # the error pages use the static files too
         deployment.manage("generate_demo", "--shelters", "40", "--projects", "8", "--articles", "20", "-v", "0")
         token = deployment.staff_token()
         unthrottled = {"API_ANON_RATE": "1000000/min", "API_USER_RATE": "1000000/min", "WEB_CONCURRENCY": args.workers}
