@@ -157,7 +157,7 @@ class ShelterAdmin(VersionedHistoryAdmin):
                 )
             },
         ),
-        (_("Contact"), {"fields": ("phone", "email", "website")}),
+        (_("Contact"), {"fields": ("phone", "whatsapp", "email", "website")}),
         (_("Record"), {"fields": VERSIONED_STAMPS, "classes": ("collapse",)}),
     )
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from registry.search import bounding_box, distance_km, search_words
 
 
 class TimeStampedModel(models.Model):
@@ -176,12 +182,56 @@ class ShelterStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# A record last verified longer ago than this is flagged on the public pages.
+STALE_AFTER_DAYS = 365
+
+whatsapp_validator = RegexValidator(
+    r"^\+[1-9][0-9 ]{7,18}$",
+    _("Write the number with + and the country code, digits and spaces only, e.g. +52 962 123 4567."),
+)
+
+
 class ShelterQuerySet(models.QuerySet["Shelter"]):
     def active(self) -> ShelterQuerySet:
         return self.filter(status=ShelterStatus.ACTIVE)
 
     def in_region(self, region: str) -> ShelterQuerySet:
         return self.filter(state__region=region)
+
+    def search(self, text: str) -> ShelterQuerySet:
+        """Shelters matching every word of `text`, ignoring accents and case, in the name, municipality, address,
+        state, or the Spanish or English name of a service or population served. One query whatever the words:
+        the many-to-many terms are EXISTS subqueries, so no row is repeated and no DISTINCT is needed."""
+        queryset = self
+        for word in search_words(text):
+            terms = Q(name_es__fold__contains=word) | Q(name_en__fold__contains=word)
+            # The few matching terms are found once (an uncorrelated subquery), not once per shelter.
+            services = Shelter.services.through.objects.filter(
+                shelter_id=OuterRef("pk"), service_id__in=Service.objects.filter(terms).values("pk")
+            )
+            populations = Shelter.populations.through.objects.filter(
+                shelter_id=OuterRef("pk"), populationgroup_id__in=PopulationGroup.objects.filter(terms).values("pk")
+            )
+            queryset = queryset.filter(
+                Q(name__fold__contains=word)
+                | Q(municipality__fold__contains=word)
+                | Q(address__fold__contains=word)
+                | Q(state__name__fold__contains=word)
+                | Q(Exists(services))
+                | Q(Exists(populations))
+            )
+        return queryset
+
+    def near(self, latitude: float, longitude: float, radius_km: float) -> ShelterQuerySet:
+        """Shelters within `radius_km`, nearest first, each with `distance_km`. The bounding box uses the
+        latitude/longitude index, so the distance is computed only for the rows inside it."""
+        min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_km)
+        return (
+            self.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon))
+            .annotate(distance_km=distance_km(latitude, longitude))
+            .filter(distance_km__lte=radius_km)
+            .order_by("distance_km", "name", "id")
+        )
 
     def for_list(self) -> ShelterQuerySet:
         return self.select_related("state").prefetch_related("services", "populations")
@@ -236,6 +286,13 @@ class Shelter(VersionedModel):
     eligibility_notes = models.TextField(_("eligibility"), blank=True)
     accessibility_notes = models.TextField(_("accessibility"), blank=True)
     phone = models.CharField(_("phone"), max_length=60, blank=True)
+    whatsapp = models.CharField(
+        _("WhatsApp number"),
+        max_length=20,
+        blank=True,
+        validators=[whatsapp_validator],
+        help_text=_("In international form with the country code, e.g. +52 962 123 4567. Leave empty if none."),
+    )
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
     status = models.CharField(
@@ -253,6 +310,8 @@ class Shelter(VersionedModel):
         indexes = [
             models.Index(fields=["state", "name"], name="shelter_state_name_idx"),
             models.Index(fields=["status", "name"], name="shelter_status_name_idx"),
+            # The near-me bounding box: a range on latitude, then on longitude.
+            models.Index(fields=["latitude", "longitude"], name="shelter_lat_lon_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["name", "state"], name="shelter_unique_name_per_state"),
@@ -309,6 +368,24 @@ class Shelter(VersionedModel):
     @property
     def has_coordinates(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+    @property
+    def verification_is_stale(self) -> bool:
+        """Never verified, or not for more than a year: the visitor should call before going."""
+        if self.last_verified is None:
+            return True
+        return self.last_verified < timezone.localdate() - timedelta(days=STALE_AFTER_DAYS)
+
+    @property
+    def whatsapp_digits(self) -> str:
+        """The number as wa.me wants it: digits only, country code first."""
+        return "".join(ch for ch in self.whatsapp if ch.isdigit())
+
+    @property
+    def phone_dial(self) -> str:
+        """The phone as a tel: URI's number: the leading + and the digits."""
+        digits = "".join(ch for ch in self.phone if ch.isdigit())
+        return f"+{digits}" if self.phone.strip().startswith("+") else digits
 
 
 class DonorQuerySet(models.QuerySet["Donor"]):

@@ -67,6 +67,7 @@ class ShelterResource(NaturalKeyResource):
             "eligibility_notes",
             "accessibility_notes",
             "phone",
+            "whatsapp",
             "email",
             "website",
             "status",

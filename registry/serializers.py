@@ -177,6 +177,7 @@ class ShelterSerializer(VersionedUpdateMixin, ShelterListSerializer):
             "eligibility_notes",
             "accessibility_notes",
             "phone",
+            "whatsapp",
             "email",
             "website",
             "agreements",
