@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import django_filters as filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Project, ProjectStatus, ProjectType, ThematicArea
-from registry.filters import modified_after_filter, region_filter, state_filter, text_search
+from projects.models import Project, ProjectObjective, ProjectStatus, ProjectType, ThematicArea
+from registry.filters import modified_after_filter, region_filter, state_filter, text_search, touched
 from registry.localized import every_language
+
+
+def project_related_changes(since: datetime) -> Q:
+    """What a project shows of other records: its objectives, the slugs of its thematic areas, its states' codes."""
+    areas = ThematicArea.history.filter(history_date__gte=since).values("id")
+    shown = Project.objects.filter(Q(thematic_areas__in=areas) | Q(states__updated_at__gte=since))
+    return Q(pk__in=touched(ProjectObjective, "project_id", since)) | Q(pk__in=shown.values("pk"))
 
 
 class YearFilter(filters.NumberFilter):
@@ -40,7 +49,7 @@ class ProjectFilter(filters.FilterSet):
     budget_max = filters.NumberFilter(
         field_name="budget_usd", lookup_expr="lte", label=_("Budget up to (USD)"), min_value=0, max_value=10**12
     )
-    modified_after = modified_after_filter()
+    modified_after = modified_after_filter(project_related_changes)
     ordering = filters.OrderingFilter(
         fields=(("start_year", "start_year"), ("budget_usd", "budget"), ("title", "title"), ("updated_at", "updated")),
         label=_("Sort by"),

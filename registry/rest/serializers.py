@@ -202,12 +202,26 @@ class ApiModelSerializer(OneHistoryEntryMixin, serializers.ModelSerializer):
                 message = _wrong_type(field, data[name])
                 if message:
                     errors[name] = [message]
+            if self.parent is not None and getattr(self.root, "partial", False):
+                # A nested record (an agreement's support item) is written whole even in a PATCH: the list given
+                # replaces the current one, so nothing can be taken from a stored version of it.
+                required = _("This field is required.")
+                for name, field in self.fields.items():
+                    if field.required and not field.read_only and name not in data:
+                        errors.setdefault(name, [str(required)])
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
 
 
 def _wrong_type(field: serializers.Field, value: Any) -> str | None:
+    if isinstance(field, serializers.ManyRelatedField) and isinstance(value, list):
+        # Related records by key: a list of strings (SlugRelatedField would look 0 up as "0").
+        return next(
+            (_wrong_type(field.child_relation, item) for item in value if _wrong_type(field.child_relation, item)), None
+        )
+    if isinstance(field, serializers.SlugRelatedField) and not isinstance(value, str):
+        return str(_("Give a string."))
     if isinstance(field, serializers.DecimalField | serializers.CharField) and not isinstance(value, str):
         return str(_("Give a string."))
     if isinstance(field, serializers.CharField) and field.max_length is not None and len(value) > field.max_length:
@@ -219,11 +233,41 @@ def _wrong_type(field: serializers.Field, value: Any) -> str | None:
     return None
 
 
+class StaleVersionError(Exception):
+    """A write named a `version` the record has already moved past."""
+
+    def __init__(self, current: int) -> None:
+        self.current = current
+        super().__init__(f"the record is at version {current}")
+
+
 class VersionedUpdateMixin:
-    """An update claims the record's next `version` with a conditional UPDATE, as the admin does, so of two writes
-    racing on one record only the first wins; the other fails with StaleEditError (answered 409)."""
+    """Optimistic concurrency, as in the admin. A write may name the `version` it was based on: if the record has
+    moved on since, it fails with StaleVersionError (answered 409 with the current version). Either way the update
+    claims the next version with a conditional UPDATE, so of two writes racing on one record only the first wins;
+    the other fails with StaleEditError (answered 409 too)."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()  # type: ignore[misc]
+        if "version" in fields:
+            fields["version"] = serializers.IntegerField(
+                min_value=1,
+                required=False,
+                help_text=_(
+                    "Increases with every change. On a write, optional: the version your change is based on; if the "
+                    "record has changed since, the write is refused with 409 and the current version."
+                ),
+            )
+        return fields
+
+    def create(self, validated_data: dict[str, Any]) -> Any:
+        validated_data.pop("version", None)  # a new record starts at its first version
+        return super().create(validated_data)  # type: ignore[misc]
 
     def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
+        expected = validated_data.pop("version", None)
+        if expected is not None and expected != instance.version:
+            raise StaleVersionError(instance.version)
         with transaction.atomic():
             claim_next_version(instance, instance.version)
             return super().update(instance, validated_data)  # type: ignore[misc]
