@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -23,7 +25,9 @@ from registry.hours import (
     open_ranges,
     weekly_table,
 )
+from registry.languages import validate_iso_639_3
 from registry.search import bounding_box, distance_km, search_words
+from registry.validators import coordinate_errors
 from registry.visibility import (
     LocationMaskingQuerySet,
     LocationVisibility,
@@ -50,17 +54,21 @@ class VersionedModel(TimeStampedModel):
         abstract = True
 
 
-class BilingualNameMixin:
-    """Reference data carries its own Spanish and English names (`name_en`, `name_es`)."""
+def text_is(field: str, value: str) -> Q:
+    """`field` equals `value`, where an empty value also matches NULL (a language column never filled in)."""
+    if value:
+        return Q(**{field: value})
+    return Q(**{f"{field}__isnull": True}) | Q(**{field: ""})
 
-    name_en: str
-    name_es: str
 
-    @property
-    def name(self) -> str:
-        if (get_language() or "es").startswith("en"):
-            return self.name_en
-        return self.name_es or self.name_en
+def one_language_required(field: str, *, label: str, message: str) -> models.CheckConstraint:
+    """A check that the translated `field` is written in Spanish or in English (or both); NULL is not written."""
+    return models.CheckConstraint(
+        condition=(Q(**{f"{field}_es__isnull": False}) & ~Q(**{f"{field}_es": ""}))
+        | (Q(**{f"{field}_en__isnull": False}) & ~Q(**{f"{field}_en": ""})),
+        name=f"{label}_{field}_in_one_language",
+        violation_error_message=message,
+    )
 
 
 def choice_label(choices: type[models.Choices], value: str) -> str:
@@ -119,6 +127,19 @@ class State(TimeStampedModel):
         default=TimeZone.CENTRE,
         help_text=_("The IANA time zone of the state's capital; opening hours are read in it."),
     )
+    # A box around the state (islands included): a shelter's coordinates must lie inside its state's box.
+    latitude_min = models.DecimalField(
+        _("southern limit (latitude)"), max_digits=8, decimal_places=4, null=True, blank=True
+    )
+    latitude_max = models.DecimalField(
+        _("northern limit (latitude)"), max_digits=8, decimal_places=4, null=True, blank=True
+    )
+    longitude_min = models.DecimalField(
+        _("western limit (longitude)"), max_digits=8, decimal_places=4, null=True, blank=True
+    )
+    longitude_max = models.DecimalField(
+        _("eastern limit (longitude)"), max_digits=8, decimal_places=4, null=True, blank=True
+    )
 
     history = HistoricalRecords()
     objects = StateManager()
@@ -128,11 +149,29 @@ class State(TimeStampedModel):
         verbose_name = _("state")
         verbose_name_plural = _("states")
         constraints = [
-            models.CheckConstraint(condition=Q(region__in=BorderRegion.values), name="state_region_valid"),
             models.CheckConstraint(
-                condition=Q(borders_country__in=BorderCountry.values), name="state_borders_country_valid"
+                condition=Q(region__in=BorderRegion.values),
+                name="state_region_valid",
+                violation_error_message=_("Choose a border region from the list."),
             ),
-            models.CheckConstraint(condition=Q(iso_code__startswith="MX-"), name="state_iso_code_mexican"),
+            models.CheckConstraint(
+                condition=Q(borders_country__in=BorderCountry.values),
+                name="state_borders_country_valid",
+                violation_error_message=_("Choose the bordering country from the list, or none."),
+            ),
+            models.CheckConstraint(
+                condition=Q(iso_code__startswith="MX-"),
+                name="state_iso_code_mexican",
+                violation_error_message=_("The ISO 3166-2 code of a Mexican state starts with “MX-”."),
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude_min__isnull=True)
+                | (Q(latitude_min__lt=F("latitude_max")) & Q(longitude_min__lt=F("longitude_max"))),
+                name="state_bounds_ordered",
+                violation_error_message=_(
+                    "The southern limit must be below the northern one, and the western limit west of the eastern one."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(time_zone__in=TimeZone.values),
                 name="state_time_zone_valid",
@@ -150,6 +189,12 @@ class State(TimeStampedModel):
     def region_label(self) -> str:
         return choice_label(BorderRegion, self.region)
 
+    @property
+    def bounds(self) -> tuple[Decimal, Decimal, Decimal, Decimal] | None:
+        """(south, north, west, east), or None while the reference data has no box for the state."""
+        limits = (self.latitude_min, self.latitude_max, self.longitude_min, self.longitude_max)
+        return None if None in limits else limits  # type: ignore[return-value]
+
     def natural_key(self) -> tuple[str]:
         return (self.iso_code,)
 
@@ -161,12 +206,11 @@ class CodeManager(models.Manager):
         return self.get(code=code)
 
 
-class ReferenceTerm(BilingualNameMixin, models.Model):
-    """A term of a small controlled vocabulary, with a stable `code` and its Spanish and English names."""
+class ReferenceTerm(models.Model):
+    """A term of a small controlled vocabulary, with a stable `code`; `name` is translated (name_es, name_en)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=80)
-    name_es = models.CharField(_("name (Spanish)"), max_length=80)
+    name = models.CharField(_("name"), max_length=80, default="")
 
     objects = CodeManager()
 
@@ -195,6 +239,25 @@ class PopulationGroup(ReferenceTerm):
     class Meta(ReferenceTerm.Meta):
         verbose_name = _("population group")
         verbose_name_plural = _("population groups")
+
+
+class Language(ReferenceTerm):
+    """A language a shelter's staff speak, by its ISO 639-3 code (spa, eng, hat, quc, ...)."""
+
+    code = models.SlugField(
+        _("ISO 639-3 code"),
+        max_length=3,
+        unique=True,
+        validators=[validate_iso_639_3],
+        help_text=_("Three lower-case letters, e.g. hat for Haitian Creole or quc for K'iche'."),
+    )
+
+    position = models.PositiveSmallIntegerField(_("position"), default=100, help_text=_("Lower comes first."))
+
+    class Meta(ReferenceTerm.Meta):
+        ordering = ["position", "code"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
 
 
 class OperatorType(models.TextChoices):
@@ -305,6 +368,7 @@ class ShelterQuerySet(LocationMaskingQuerySet):
             .prefetch_related(
                 "services",
                 "populations",
+                "languages",
                 "hours",
                 models.Prefetch(
                     "agreements",
@@ -355,15 +419,12 @@ class Shelter(VersionedModel):
     capacity = models.PositiveIntegerField(_("capacity (beds)"), null=True, blank=True)
     average_daily_arrivals = models.PositiveIntegerField(_("average daily arrivals"), null=True, blank=True)
     peak_daily_arrivals = models.PositiveIntegerField(_("peak daily arrivals"), null=True, blank=True)
-    opening_hours = models.CharField(
-        _("opening hours notes"),
-        max_length=200,
-        blank=True,
-        help_text=_("Exceptions and details the weekly hours cannot say (holidays, intake times)."),
+    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True, default="")
+    languages = models.ManyToManyField(
+        Language, blank=True, related_name="shelters", verbose_name=_("languages spoken by the staff")
     )
-    languages = models.CharField(_("languages spoken"), max_length=200, blank=True)
-    eligibility_notes = models.TextField(_("eligibility"), blank=True)
-    accessibility_notes = models.TextField(_("accessibility"), blank=True)
+    eligibility_notes = models.TextField(_("eligibility"), blank=True, default="")
+    accessibility_notes = models.TextField(_("accessibility"), blank=True, default="")
     phone = models.CharField(_("phone"), max_length=60, blank=True)
     whatsapp = models.CharField(
         _("WhatsApp number"),
@@ -378,8 +439,11 @@ class Shelter(VersionedModel):
         _("status"), max_length=20, choices=ShelterStatus.choices, default=ShelterStatus.ACTIVE, db_index=True
     )
     last_verified = models.DateField(_("last verified"), null=True, blank=True)
+    source_url = models.URLField(
+        _("source"), max_length=500, blank=True, help_text=_("Where the record came from, e.g. a partner's list.")
+    )
 
-    history = HistoricalRecords(m2m_fields=[populations, services])
+    # history: registered in registry/translation.py, after the translated fields exist
     objects = ShelterManager()
 
     class Meta:
@@ -397,33 +461,45 @@ class Shelter(VersionedModel):
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
                 name="shelter_latitude_range",
+                violation_error_message=_("Latitude must be between -90 and 90."),
             ),
             models.CheckConstraint(
                 condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
                 name="shelter_longitude_range",
+                violation_error_message=_("Longitude must be between -180 and 180."),
             ),
             models.CheckConstraint(
                 condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
                 | (Q(latitude__isnull=False) & Q(longitude__isnull=False)),
                 name="shelter_coordinates_paired",
+                violation_error_message=_("Give latitude and longitude together, or neither."),
             ),
             models.CheckConstraint(
                 condition=Q(average_daily_arrivals__isnull=True) | Q(average_daily_arrivals__gte=0),
                 name="shelter_average_arrivals_non_negative",
+                violation_error_message=_("Average daily arrivals cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(peak_daily_arrivals__isnull=True) | Q(peak_daily_arrivals__gte=0),
                 name="shelter_peak_arrivals_non_negative",
+                violation_error_message=_("Peak daily arrivals cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(peak_daily_arrivals__isnull=True)
                 | Q(average_daily_arrivals__isnull=True)
                 | Q(peak_daily_arrivals__gte=F("average_daily_arrivals")),
                 name="shelter_peak_at_least_average",
+                violation_error_message=_("The peak daily arrivals cannot be below the average daily arrivals."),
             ),
-            models.CheckConstraint(condition=Q(status__in=ShelterStatus.values), name="shelter_status_valid"),
             models.CheckConstraint(
-                condition=Q(operator_type__in=OperatorType.values), name="shelter_operator_type_valid"
+                condition=Q(status__in=ShelterStatus.values),
+                name="shelter_status_valid",
+                violation_error_message=_("Choose a status from the list."),
+            ),
+            models.CheckConstraint(
+                condition=Q(operator_type__in=OperatorType.values),
+                name="shelter_operator_type_valid",
+                violation_error_message=_("Choose an operator type from the list."),
             ),
             models.CheckConstraint(
                 condition=Q(location_visibility__in=LocationVisibility.values),
@@ -501,6 +577,11 @@ class Shelter(VersionedModel):
         digits = "".join(ch for ch in self.phone if ch.isdigit())
         return f"+{digits}" if self.phone.strip().startswith("+") else digits
 
+    def clean(self) -> None:
+        state = self.state if self.state_id is not None else None
+        if errors := coordinate_errors(state=state, latitude=self.latitude, longitude=self.longitude):
+            raise ValidationError(errors)
+
 
 class DonorQuerySet(models.QuerySet["Donor"]):
     def in_region(self, region: str) -> DonorQuerySet:
@@ -568,7 +649,8 @@ class CooperationAgreement(VersionedModel):
         help_text=_("Stable identifier, e.g. PRM-2-hermanos-en-el-camino."),
     )
     shelter = models.ForeignKey(Shelter, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("shelter"))
-    implementing_office = models.CharField(_("implementing office"), max_length=120, default="IOM Mexico")
+    # Each language has its own default (registry/translation.py): a value equal to this one counts as unwritten.
+    implementing_office = models.CharField(_("implementing office"), max_length=120, default="")
     donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("donor"))
     project = models.ForeignKey(
         "projects.Project",
@@ -589,7 +671,7 @@ class CooperationAgreement(VersionedModel):
         db_index=True,
     )
 
-    history = HistoricalRecords()
+    # history: registered in registry/translation.py, after the translated fields exist
     objects = AgreementManager()
 
     class Meta:
@@ -600,12 +682,21 @@ class CooperationAgreement(VersionedModel):
             models.UniqueConstraint(
                 fields=["shelter", "donor", "programme_phase"], name="agreement_unique_shelter_donor_phase"
             ),
-            models.CheckConstraint(condition=Q(programme_phase__gte=1), name="agreement_phase_positive"),
+            models.CheckConstraint(
+                condition=Q(programme_phase__gte=1),
+                name="agreement_phase_positive",
+                violation_error_message=_("The programme phase is 1 or more."),
+            ),
             models.CheckConstraint(
                 condition=Q(programme_year__isnull=True) | Q(programme_year__gte=1990, programme_year__lte=2100),
                 name="agreement_year_plausible",
+                violation_error_message=_("The programme year must be between 1990 and 2100."),
             ),
-            models.CheckConstraint(condition=Q(status__in=AgreementStatus.values), name="agreement_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=AgreementStatus.values),
+                name="agreement_status_valid",
+                violation_error_message=_("Choose a status from the list."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -629,8 +720,15 @@ class SupportCategory(models.TextChoices):
 
 
 class SupportItemManager(models.Manager["SupportItem"]):
-    def get_by_natural_key(self, reference: str, category: str, description: str) -> SupportItem:
-        return self.get(agreement__reference=reference, category=category, description=description)
+    def get_by_natural_key(
+        self, reference: str, category: str, description_es: str, description_en: str
+    ) -> SupportItem:
+        return self.get(
+            text_is("description_es", description_es),
+            text_is("description_en", description_en),
+            agreement__reference=reference,
+            category=category,
+        )
 
 
 class SupportItem(models.Model):
@@ -640,12 +738,13 @@ class SupportItem(models.Model):
         CooperationAgreement, on_delete=models.CASCADE, related_name="items", verbose_name=_("agreement")
     )
     category = models.CharField(_("category"), max_length=20, choices=SupportCategory.choices)
-    description = models.CharField(_("description or training topic"), max_length=255)
+    # blank: one language is enough (constraint)
+    description = models.CharField(_("description or training topic"), max_length=255, blank=True, default="")
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2, null=True, blank=True)
-    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    unit = models.CharField(_("unit"), max_length=40, blank=True, default="")
     value_usd = models.DecimalField(_("value (USD)"), max_digits=14, decimal_places=2, null=True, blank=True)
 
-    history = HistoricalRecords()
+    # history: registered in registry/translation.py, after the translated fields exist
     objects = SupportItemManager()
 
     class Meta:
@@ -654,26 +753,40 @@ class SupportItem(models.Model):
         verbose_name_plural = _("support items")
         constraints = [
             models.UniqueConstraint(
-                fields=["agreement", "category", "description"], name="support_item_unique_per_agreement"
+                "agreement",
+                "category",
+                Coalesce("description_es", Value("")),
+                Coalesce("description_en", Value("")),
+                name="support_item_unique_per_agreement",
+                violation_error_message=_("This agreement already has an item of this category with this description."),
+            ),
+            one_language_required(
+                "description",
+                label="support_item",
+                message=_("Write the description in Spanish, in English or in both."),
             ),
             models.CheckConstraint(
-                condition=Q(category__in=SupportCategory.values), name="support_item_category_valid"
+                condition=Q(category__in=SupportCategory.values),
+                name="support_item_category_valid",
+                violation_error_message=_("Choose a category from the list."),
             ),
             models.CheckConstraint(
                 condition=Q(quantity__isnull=True) | Q(quantity__gte=0),
                 name="support_item_quantity_non_negative",
+                violation_error_message=_("The quantity cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(value_usd__isnull=True) | Q(value_usd__gte=0),
                 name="support_item_value_non_negative",
+                violation_error_message=_("The value cannot be negative."),
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_category_display()}: {self.description}"
 
-    def natural_key(self) -> tuple[str, str, str]:
-        return (self.agreement.reference, self.category, self.description)
+    def natural_key(self) -> tuple[str, str, str, str]:
+        return (self.agreement.reference, self.category, self.description_es or "", self.description_en or "")
 
     natural_key.dependencies = ["registry.cooperationagreement"]  # type: ignore[attr-defined]
 

@@ -24,6 +24,7 @@ from registry.models import (
     BorderRegion,
     CooperationAgreement,
     Donor,
+    Language,
     PopulationGroup,
     Service,
     Shelter,
@@ -40,7 +41,9 @@ from registry.rest.serializers import (
     QuantityField,
     VersionedUpdateMixin,
     reads,
+    text_in_any_language,
 )
+from registry.validators import coordinate_errors
 
 
 class StateSerializer(ApiModelSerializer):
@@ -169,14 +172,28 @@ class ShelterSerializer(VersionedUpdateMixin, ShelterListSerializer):
     average_daily_arrivals = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, allow_null=True, required=False)
     peak_daily_arrivals = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, allow_null=True, required=False)
     agreements = AgreementSummarySerializer(many=True, read_only=True)
+    # On the record, not the list rows: the list keeps its query count, and filters by language all the same.
+    languages = serializers.SlugRelatedField(
+        many=True,
+        slug_field="code",
+        queryset=Language.objects.all(),
+        required=False,
+        help_text=_("ISO 639-3 codes of the languages the staff speak, e.g. spa, hat (Haitian Creole), quc (K'iche')."),
+    )
 
     class Meta(ShelterListSerializer.Meta):
         fields = [
             *ShelterListSerializer.Meta.fields[:-2],
-            "opening_hours",
             "languages",
+            "opening_hours",
             "eligibility_notes",
             "accessibility_notes",
+            "opening_hours_es",
+            "opening_hours_en",
+            "eligibility_notes_es",
+            "eligibility_notes_en",
+            "accessibility_notes_es",
+            "accessibility_notes_en",
             "phone",
             "whatsapp",
             "email",
@@ -197,6 +214,11 @@ class ShelterSerializer(VersionedUpdateMixin, ShelterListSerializer):
         if (latitude is None) != (longitude is None):
             missing = "longitude" if longitude is None else "latitude"
             errors[missing] = _("Give latitude and longitude together, or neither.")
+        # The model's own rule (Mexico, and the state's bounding box), as the admin and imports apply it.
+        for field, error in coordinate_errors(
+            state=merged.get("state"), latitude=latitude, longitude=longitude
+        ).items():
+            errors.setdefault(field, error.messages[0])
         average, peak = merged.get("average_daily_arrivals"), merged.get("peak_daily_arrivals")
         if average is not None and peak is not None and peak < average:
             errors["peak_daily_arrivals"] = _("The peak cannot be below the average daily arrivals.")
@@ -259,7 +281,17 @@ class SupportItemSerializer(ApiModelSerializer):
 
     class Meta:
         model = SupportItem
-        fields = ["category", "description", "quantity", "unit", "value_usd"]
+        fields = [
+            "category",
+            "description",
+            "description_es",
+            "description_en",
+            "quantity",
+            "unit",
+            "unit_es",
+            "unit_en",
+            "value_usd",
+        ]
 
 
 class AgreementSerializer(VersionedUpdateMixin, ApiModelSerializer):
@@ -304,6 +336,8 @@ class AgreementSerializer(VersionedUpdateMixin, ApiModelSerializer):
             "donor_name",
             "project",
             "implementing_office",
+            "implementing_office_es",
+            "implementing_office_en",
             "signed_on",
             "programme_phase",
             "programme_year",
@@ -334,11 +368,11 @@ class AgreementSerializer(VersionedUpdateMixin, ApiModelSerializer):
     def validate_items(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         seen: set[tuple[str, str]] = set()
         for item in items:
-            key = (item["category"], item["description"])
+            key = (item["category"], item.get("description_es", ""), item.get("description_en", ""))
             if key in seen:
                 raise serializers.ValidationError(
                     _("Each item must differ by category or description: %(category)s / %(description)s repeats.")
-                    % item
+                    % {"category": item["category"], "description": text_in_any_language(item, "description")}
                 )
             seen.add(key)
         return items

@@ -31,6 +31,7 @@ from registry.models import (
     SupportCategory,
     SupportItem,
 )
+from registry.roles import ROLE_LABELS, ROLE_PERMISSIONS
 
 
 def _locked(shelters: Iterable[Shelter]) -> list[Shelter]:
@@ -274,3 +275,14 @@ def notify_staff_of_correction(*, report: CorrectionReport) -> int:
             "registry/correction_email.txt", {"report": report, "admin_url": settings.SITE_URL + admin_path}
         )
     return send_mail(subject, body, None, recipients, fail_silently=False)
+
+
+def user_apply_role(*, user: AbstractBaseUser) -> str | None:
+    """Make the user's staff status follow their role: a member of Editors or Viewers may sign in to the admin,
+    a user in neither may not (superusers keep their status). Returns the role names, or None without a role."""
+    roles = sorted(user.groups.filter(name__in=ROLE_PERMISSIONS).values_list("name", flat=True))  # type: ignore[attr-defined]
+    wanted = bool(roles) or user.is_superuser  # type: ignore[attr-defined]
+    if user.is_staff != wanted:  # type: ignore[attr-defined]
+        user.is_staff = wanted  # type: ignore[attr-defined]
+        user.save(update_fields=["is_staff"])
+    return ", ".join(str(ROLE_LABELS[role]) for role in roles) or None

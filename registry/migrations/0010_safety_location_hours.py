@@ -26,7 +26,7 @@ def set_state_time_zones(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0004_finder_whatsapp_search"),
+        ("registry", "0009_translated_text_validators"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -230,26 +230,6 @@ class Migration(migrations.Migration):
                 help_text="The IANA time zone of the state's capital; opening hours are read in it.",
                 max_length=40,
                 verbose_name="time zone",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalshelter",
-            name="opening_hours",
-            field=models.CharField(
-                blank=True,
-                help_text="Exceptions and details the weekly hours cannot say (holidays, intake times).",
-                max_length=200,
-                verbose_name="opening hours notes",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="shelter",
-            name="opening_hours",
-            field=models.CharField(
-                blank=True,
-                help_text="Exceptions and details the weekly hours cannot say (holidays, intake times).",
-                max_length=200,
-                verbose_name="opening hours notes",
             ),
         ),
         migrations.AddConstraint(

@@ -24,7 +24,7 @@ def update_roles(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0005_safety_location_hours'),
+        ('registry', '0010_safety_location_hours'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
