@@ -169,6 +169,31 @@ _MASKED = {
     NamedValuesListIterable: _MaskedNamedValuesListIterable,
     FlatValuesListIterable: _MaskedFlatValuesListIterable,
 }
+
+
+def masked_iterable(plain: type) -> type:
+    """The masking twin of a row-building class, made once. Dict rows from a subclass of Django's (such as
+    django-modeltranslation's fallback values) keep its behaviour with the masking on top; tuples, whoever would
+    build them, are rebuilt by _MaskedTuples from plain values_list rows. Any other shape is refused, not leaked."""
+    if plain not in _MASKED:
+        name = plain.__name__
+        if issubclass(plain, FlatValuesListIterable) or "FlatValuesList" in name:
+            masked: type = _MaskedFlatValuesListIterable
+        elif issubclass(plain, NamedValuesListIterable) or "NamedValuesList" in name:
+            masked = _MaskedNamedValuesListIterable
+        elif issubclass(plain, ValuesListIterable) or "ValuesList" in name:
+            masked = _MaskedValuesListIterable
+        elif issubclass(plain, ValuesIterable):
+            masked = type(f"Masked{name}", (_MaskedValuesIterable, plain), {})
+        elif issubclass(plain, ModelIterable):
+            masked = type(f"Masked{name}", (_MaskedModelIterable, plain), {})
+        else:
+            raise TypeError(f"A public shelter queryset cannot produce {name} rows.")
+        _MASKED[plain] = masked
+        _UNMASKED.setdefault(masked, plain)
+    return _MASKED[plain]
+
+
 _UNMASKED = {masked: plain for plain, masked in _MASKED.items()}
 
 
@@ -214,9 +239,7 @@ class LocationMaskingQuerySet(models.QuerySet):
         plain = self.__dict__.get("_plain_iterable_class", ModelIterable)
         if not self._location_masked:
             return plain
-        if plain not in _MASKED:  # a row shape nobody taught to mask: refuse rather than leak
-            raise TypeError(f"A public shelter queryset cannot produce {plain.__name__} rows.")
-        return _MASKED[plain]
+        return masked_iterable(plain)
 
     @_iterable_class.setter
     def _iterable_class(self, value: type) -> None:
