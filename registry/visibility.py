@@ -133,11 +133,18 @@ class _MaskedTuples:
     shape = "tuple"
 
     def __iter__(self) -> Iterator[Any]:
-        query = self.queryset.query  # type: ignore[attr-defined]
+        queryset = self.queryset  # type: ignore[attr-defined]
+        query = queryset.query
         names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        if queryset._fields:  # Django's ValuesListIterable hands the columns back in the order asked for
+            names = [*queryset._fields, *(f for f in query.annotation_select if f not in queryset._fields)]
         strip = getattr(self.queryset, "_strip_visibility", False)  # type: ignore[attr-defined]
         keep = [i for i, name in enumerate(names) if not (strip and name == VISIBILITY_FIELD)]
         kept_names = [names[i] for i in keep]
+        requested = getattr(queryset, "_requested_fields", None)
+        if requested and set(requested) == set(kept_names):  # as asked, whatever order the query took
+            keep = [names.index(name) for name in requested]
+            kept_names = list(requested)
         make = create_namedtuple_class(*kept_names) if self.shape == "named" else None
         for values in ValuesListIterable(self.queryset, self.chunked_fetch, self.chunk_size):  # type: ignore[attr-defined]
             row = mask_row(dict(zip(names, values, strict=True)))
@@ -202,6 +209,7 @@ class LocationMaskingQuerySet(models.QuerySet):
 
     _location_masked = False
     _strip_visibility = False
+    _requested_fields: tuple[str, ...] | None = None
 
     def public(self) -> Any:
         clone = self._chain()
@@ -220,6 +228,12 @@ class LocationMaskingQuerySet(models.QuerySet):
         clone = super()._clone()
         clone._location_masked = self._location_masked
         clone._strip_visibility = self._strip_visibility
+        clone._requested_fields = self._requested_fields
+        return clone
+
+    def values_list(self, *fields: Any, flat: bool = False, named: bool = False) -> Any:
+        clone = super().values_list(*fields, flat=flat, named=named)
+        clone._requested_fields = fields if all(isinstance(f, str) for f in fields) else None
         return clone
 
     def _values(self, *fields: str, **expressions: Any) -> Any:
