@@ -7,10 +7,22 @@ const PAGES = `pages-${VERSION}`;
 const ASSETS = `assets-${VERSION}`;
 const OFFLINE_LISTS = ["/es/offline/", "/en/offline/"];
 
-self.addEventListener("install", (event) => {
-  event.waitUntil(
-    caches.open(PAGES).then((cache) => cache.addAll(OFFLINE_LISTS)).then(() => self.skipWaiting())
+// The saved lists are fetched without cookies: always the public version, and a pending message of the visitor's
+// session (shown once, on their next page) is not used up by a fetch they never see.
+async function saveOfflineLists() {
+  const cache = await caches.open(PAGES);
+  await Promise.all(
+    OFFLINE_LISTS.map(async (url) => {
+      const response = await fetch(new Request(url, { credentials: "omit" }));
+      if (response.ok) {
+        await cache.put(url, response);
+      }
+    })
   );
+}
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(saveOfflineLists().then(() => self.skipWaiting()));
 });
 
 self.addEventListener("activate", (event) => {
