@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -215,6 +217,8 @@ class ShelterManager(models.Manager.from_queryset(ShelterQuerySet)):  # type: ig
 
 class Shelter(VersionedModel):
     name = models.CharField(_("name"), max_length=200)
+    # Exchange formats (HSDS) identify records by UUID; this one never changes, whatever else does.
+    uuid = models.UUIDField(_("public identifier (UUID)"), default=uuid.uuid4, unique=True, editable=False)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="shelters", verbose_name=_("state"))
     municipality = models.CharField(_("municipality or city"), max_length=120, blank=True)
