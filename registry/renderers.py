@@ -20,7 +20,9 @@ from typing import Any
 from django.db.models import QuerySet
 from rest_framework.renderers import BaseRenderer
 
+from registry.formulas import neutralise
 from registry.models import Shelter, SupportItem
+from registry.public_location import EXACT, location_fields, public_location, shelter_public_location
 from registry.serializers import RelatedKeys
 
 MULTI_VALUE_SEPARATOR = "; "
@@ -79,7 +81,8 @@ class ExportRenderer(BaseRenderer):
 
 
 class CSVRenderer(ExportRenderer):
-    """CSV with a header row, then the HXL hashtag row, then one row per record."""
+    """CSV with a header row, then the HXL hashtag row, then one row per record; text a spreadsheet would run as a
+    formula is neutralised (registry.formulas)."""
 
     media_type = "text/csv"
     format = "csv"
@@ -90,7 +93,7 @@ class CSVRenderer(ExportRenderer):
         yield writer.writerow([column.header for column in self.columns])
         yield writer.writerow([column.hxl for column in self.columns])
         for row in rows:
-            yield writer.writerow([cell(column.value(row)) for column in self.columns])
+            yield writer.writerow([neutralise(cell(column.value(row))) for column in self.columns])
 
 
 # One encoder for every feature: json.dumps with options builds a new one per call.
@@ -174,7 +177,8 @@ SHELTER_COLUMNS: tuple[Column, ...] = (
     Column("longitude", "#geo+lon", itemgetter("longitude")),
     Column("status", "#status", itemgetter("status")),
     Column("services", "#service+code", itemgetter("services")),
-    Column("populations", "#population+type", itemgetter("populations")),
+    # #population is a number of people in HXL; codes of the groups served are #beneficiary.
+    Column("populations", "#beneficiary+code", itemgetter("populations")),
     Column("capacity", "#capacity+beds", itemgetter("capacity")),
     Column("average_daily_arrivals", "#population+arrivals+avg", itemgetter("average_daily_arrivals")),
     Column("peak_daily_arrivals", "#population+arrivals+peak", itemgetter("peak_daily_arrivals")),
@@ -187,11 +191,21 @@ SHELTER_COLUMNS: tuple[Column, ...] = (
 
 
 def shelter_rows(queryset: QuerySet) -> Iterator[dict[str, Any]]:
+    """Shelter rows with the location each shelter publishes (registry.public_location) in place of the stored one."""
     related = {
         "services": RelatedKeys.of(Shelter, "services", "code").fetch,
         "populations": RelatedKeys.of(Shelter, "populations", "code").fetch,
     }
-    return values_rows(queryset, SHELTER_FIELDS, related)
+    fields = list(dict.fromkeys([*SHELTER_FIELDS, *location_fields()]))
+    for row in values_rows(queryset, fields, related):
+        location = shelter_public_location(row)
+        row.update(
+            address=location.address,
+            municipality=location.municipality,
+            latitude=location.latitude,
+            longitude=location.longitude,
+        )
+        yield row
 
 
 class ShelterCSVRenderer(CSVRenderer):
@@ -280,7 +294,8 @@ AGREEMENT_COLUMNS: tuple[Column, ...] = (
     Column("signed_on", "#date+signed", itemgetter("signed_on")),
     Column("programme_phase", "#meta+phase", itemgetter("programme_phase")),
     Column("programme_year", "#date+year", itemgetter("programme_year")),
-    Column("categories", "#sector", lambda a: sorted({category for category, _d, _v in a["items"]})),
+    # What kind of support (medicines, training, ...), not a humanitarian sector.
+    Column("categories", "#item+type+code", lambda a: sorted({category for category, _d, _v in a["items"]})),
     Column("items", "#item+name", lambda a: [description for _c, description, _v in a["items"]]),
     Column("value_usd", "#value+usd", _item_total),
     Column("updated_at", "#date+updated", itemgetter("updated_at")),
@@ -292,4 +307,14 @@ class AgreementCSVRenderer(CSVRenderer):
     columns = AGREEMENT_COLUMNS
 
     def rows(self, queryset: QuerySet) -> Iterable[Any]:
-        return values_rows(queryset, AGREEMENT_FIELDS, {"items": _items})
+        visibility = [f"shelter__{name}" for name in location_fields() if name == "location_visibility"]
+        for row in values_rows(queryset, [*AGREEMENT_FIELDS, *visibility], {"items": _items}):
+            # The shelter's municipality only where the shelter publishes it.
+            row["shelter__municipality"] = public_location(
+                address="",
+                municipality=row["shelter__municipality"],
+                latitude=None,
+                longitude=None,
+                visibility=row.get("shelter__location_visibility", EXACT),
+            ).municipality
+            yield row

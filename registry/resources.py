@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from import_export import fields, resources, widgets
 
 from projects.models import Project
+from registry.formulas import NeutralisedSpreadsheetMixin
 from registry.models import (
     CooperationAgreement,
     Donor,
@@ -73,8 +74,9 @@ def natural_keys_field(attribute: str, model: type[models.Model], key: str) -> f
     return fields.Field(attribute=attribute, column_name=attribute, widget=NaturalKeysWidget(model, field=key))
 
 
-class RegistryResource(resources.ModelResource):
-    """Base for every import/export resource of the project (see the module docstring)."""
+class RegistryResource(NeutralisedSpreadsheetMixin, resources.ModelResource):
+    """Base for every import/export resource of the project (see the module docstring); its cells are safe to open
+    in a spreadsheet (registry.formulas)."""
 
     #: select_related / prefetch_related applied to exports, so an export runs a fixed number of queries.
     export_select_related: tuple[str, ...] = ()
