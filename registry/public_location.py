@@ -37,8 +37,7 @@ def within_mexico(latitude: Decimal | None, longitude: Decimal | None) -> bool:
         return False
     latitude, longitude = Decimal(latitude), Decimal(longitude)
     return (
-        MEXICO_LATITUDE[0] <= latitude <= MEXICO_LATITUDE[1]
-        and MEXICO_LONGITUDE[0] <= longitude <= MEXICO_LONGITUDE[1]
+        MEXICO_LATITUDE[0] <= latitude <= MEXICO_LATITUDE[1] and MEXICO_LONGITUDE[0] <= longitude <= MEXICO_LONGITUDE[1]
     )
 
 

@@ -28,6 +28,7 @@ from tests.standards import require_shared
 
 pytestmark = pytest.mark.django_db
 
+
 @pytest.fixture(scope="module")
 def iati_schema() -> xmlschema.XMLSchema:
     return xmlschema.XMLSchema(str(require_shared("iati", "iati-activities-schema.xsd")))
