@@ -83,7 +83,7 @@ class PageUploadForm(forms.Form):
 @admin.register(ThematicArea)
 class ThematicAreaAdmin(RegistryAdmin):
     resource_classes = [ThematicAreaResource]
-    list_display = ("name_en", "name_es", "slug", "position", "project_count")
+    list_display = ("name_en", "name_es", "slug", "dac_sector", "position", "project_count")
     search_fields = ("name_en", "name_es", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
     ordering = ("position", "slug")

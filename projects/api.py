@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.db.models import Count, Model, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpResponseBase
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
@@ -13,6 +14,7 @@ from projects.models import Project, ThematicArea
 from projects.renderers import IATIRenderer, ProjectCSVRenderer
 from projects.serializers import ProjectListSerializer, ProjectSerializer, ThematicAreaSerializer
 from registry.api import CSV_RESPONSE, FacetsMixin, RegistryViewSet, document, path_key
+from registry.renderers import ExportRenderer
 
 
 @document(
@@ -45,6 +47,11 @@ class ProjectViewSet(FacetsMixin, RegistryViewSet):
 
     def get_export_queryset(self) -> QuerySet:
         return Project.objects.for_export()
+
+    def export(self, renderer: ExportRenderer, queryset: QuerySet) -> HttpResponseBase:
+        if isinstance(renderer, IATIRenderer):
+            renderer.vocabulary_uri = self.request.build_absolute_uri(reverse("api:thematic-area-list"))
+        return super().export(renderer, queryset)
 
     def get_object(self) -> Model:
         key = self.kwargs[self.lookup_field]

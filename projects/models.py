@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -24,6 +25,16 @@ class ThematicArea(BilingualNameMixin, models.Model):
     name_es = models.CharField(_("name (Spanish)"), max_length=120, blank=True)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    dac_sector = models.CharField(
+        _("OECD DAC sector"),
+        max_length=5,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{5}\Z", _("Give a 5-digit OECD DAC CRS purpose code, e.g. 15190."))],
+        help_text=_(
+            "The 5-digit OECD DAC CRS purpose code this area's work is reported under in IATI (e.g. 15190, "
+            "facilitation of orderly, safe, regular and responsible migration). Empty: none."
+        ),
+    )
 
     history = HistoricalRecords()
     objects = ThematicAreaManager()
@@ -32,6 +43,13 @@ class ThematicArea(BilingualNameMixin, models.Model):
         ordering = ["position", "slug"]
         verbose_name = _("thematic area")
         verbose_name_plural = _("thematic areas")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dac_sector="") | Q(dac_sector__gte="10000", dac_sector__lte="99999"),
+                name="thematic_area_dac_sector_five_digits",
+                violation_error_message=_("The OECD DAC sector is a 5-digit purpose code, e.g. 15190."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -52,9 +52,11 @@ class IATIRenderer(ExportRenderer):
     format = "iati"
     filename = "projects-iati"
     allows_empty = False  # the IATI schema requires at least one iati-activity
+    #: Where the reporting organisation's sector vocabulary (the thematic areas) is published; set per request.
+    vocabulary_uri = ""
 
     def stream(self, rows: Iterable[Project]) -> Iterator[str]:
-        return iati.stream(rows)
+        return iati.stream(rows, vocabulary_uri=self.vocabulary_uri)
 
     def content_disposition(self) -> str:
         return f'attachment; filename="{self.filename}.xml"'

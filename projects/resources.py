@@ -11,7 +11,7 @@ class ThematicAreaResource(RegistryResource):
     class Meta:
         model = ThematicArea
         import_id_fields = ("slug",)
-        fields = ("slug", "name_en", "name_es", "description", "position")
+        fields = ("slug", "name_en", "name_es", "description", "position", "dac_sector")
 
 
 class ProjectResource(RegistryResource):
