@@ -26,6 +26,7 @@ class PublicLocation:
     municipality: str
     latitude: Decimal | None
     longitude: Decimal | None
+    withheld: bool = False  # the shelter's visibility keeps part of its location back
 
     @property
     def has_point(self) -> bool:
@@ -59,9 +60,9 @@ def public_location(
             longitude=longitude if point else None,
         )
     if visibility == MUNICIPALITY:
-        return PublicLocation(address="", municipality=municipality, latitude=None, longitude=None)
+        return PublicLocation(address="", municipality=municipality, latitude=None, longitude=None, withheld=True)
     # Hidden, or a value this code does not know: publish the least.
-    return PublicLocation(address="", municipality="", latitude=None, longitude=None)
+    return PublicLocation(address="", municipality="", latitude=None, longitude=None, withheld=True)
 
 
 def _visibility_field() -> str | None:
