@@ -9,7 +9,8 @@ from rest_framework.routers import DefaultRouter
 
 from news.api import ArticleViewSet
 from projects.api import ProjectViewSet, ThematicAreaViewSet
-from registry.api import AgreementViewSet, DonorViewSet, ShelterViewSet, StaffAuthTokenView, StateViewSet
+from registry.api import AgreementViewSet, DonorViewSet, ShelterViewSet, StateViewSet
+from registry.rest.tokens import StaffAuthTokenView
 
 app_name = "api"
 

@@ -1,4 +1,4 @@
-"""Request logging, the anonymous page cache, and the client address behind proxies."""
+"""Request logging and the anonymous page cache."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from django.utils.cache import get_conditional_response
 from django.utils.functional import SimpleLazyObject, empty
 from django.utils.http import parse_http_date_safe
 
-from config.cache import data_version
+from registry.stream_cache import capture
+from registry.versioned_cache import data_version
 
 request_logger = logging.getLogger("registry.request")
 
@@ -35,8 +36,6 @@ CSP_RESPONSE_ATTRIBUTES = (
 # Vary headers the cache key accounts for: Cookie by serving only cookie-less visitors, Accept-Language through the
 # active language, Accept by putting it in the key. A response varying on anything else is not cached.
 KEYED_VARY = frozenset({"cookie", "accept-language", "accept"})
-# Streamed exports larger than this are served fresh every time rather than held in a worker's memory to cache.
-MAX_STREAMED_BYTES = 8 * 1024 * 1024
 COMPRESS_ABOVE_BYTES = 256 * 1024
 
 
@@ -117,7 +116,7 @@ class AnonymousCacheMiddleware:
 
     A visitor counts as anonymous when they send no session or messages cookie and no Authorization header, so a
     signed-in user never receives a cached page and never fills the cache. The key is the full URL, the language,
-    the Accept header and the data version (config.cache), which every change to a record bumps.
+    the Accept header and the data version (registry.versioned_cache), which every change to a record bumps.
 
     Placed after the CSP middleware so each replayed page gets a fresh policy header; a page that used a CSP nonce
     is replayed with a fresh nonce in place of the stored one, so nonces are never reused across responses.
@@ -203,21 +202,13 @@ def _with_content(entry: dict[str, Any], content: bytes) -> dict[str, Any]:
 
 
 def _capture(content: Iterator[bytes], key: str, entry: dict[str, Any]) -> Iterator[bytes]:
-    """Streams an export on to the client unchanged and caches it once complete, if it is small enough to hold:
-    a worker never buffers more than MAX_STREAMED_BYTES, and a client that disconnects early caches nothing."""
-    chunks: list[bytes] | None = []
-    size = 0
-    for chunk in content:
-        if chunks is not None:
-            size += len(chunk)
-            if size <= MAX_STREAMED_BYTES:
-                chunks.append(chunk)
-            else:
-                chunks = None
-        yield chunk
-    if chunks is not None:
+    """Streams an export on to the client unchanged and caches it (compressed) once complete."""
+
+    def store(body: bytes) -> None:
         # The data may have changed while this streamed; then the key's version is already stale and unread.
-        cache.set(key, _with_content(entry, b"".join(chunks)), settings.ANON_CACHE_SECONDS)
+        cache.set(key, {**entry, "content": body, "compressed": True}, settings.ANON_CACHE_SECONDS)
+
+    return capture(content, store)
 
 
 def _replay(request: HttpRequest, entry: dict[str, Any]) -> HttpResponseBase:
@@ -230,15 +221,3 @@ def _replay(request: HttpRequest, entry: dict[str, Any]) -> HttpResponseBase:
     # A client revalidating its copy (If-None-Match / If-Modified-Since) gets the 304 the view would have sent.
     last_modified = parse_http_date_safe(response["Last-Modified"]) if response.has_header("Last-Modified") else None
     return get_conditional_response(request, etag=response.get("ETag"), last_modified=last_modified, response=response)
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The visitor's address, for the login lockout: with `NUM_PROXIES` trusted proxies in front, the address the
-    outermost of them saw, taken from the right of X-Forwarded-For, where a client cannot forge it."""
-    remote_addr = request.META.get("REMOTE_ADDR", "")
-    if settings.NUM_PROXIES <= 0:
-        return remote_addr
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if not forwarded:
-        return remote_addr
-    return forwarded[-min(settings.NUM_PROXIES, len(forwarded))]

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "registry",
     "projects",
     "news",
+    # The site package: pages and commands that combine the apps (config.views, config/management).
+    "config",
 ]
 
 MIDDLEWARE = [
@@ -178,24 +180,36 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Behind a proxy every REMOTE_ADDR is the proxy's: lock on the client's own address instead (NUM_PROXIES).
-AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
+# Behind a proxy every REMOTE_ADDR is the proxy's: axes locks on the client's own address, found by django-ipware.
+# With NUM_PROXIES trusted proxies, that is the address the outermost of them saw: X-Forwarded-For counted from the
+# right, where a client cannot forge it (as DRF's throttles count it; the last proxy is REMOTE_ADDR, not listed).
+AXES_IPWARE_PROXY_ORDER = "left-most"
+AXES_IPWARE_PROXY_COUNT = NUM_PROXIES - 1 if NUM_PROXIES > 0 else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR",) if NUM_PROXIES > 0 else ("REMOTE_ADDR",)
+# A client may send an X-Forwarded-For of its own, which the proxy extends: take the trusted position from the right
+# rather than refusing a chain longer than the proxies (ipware's strict mode would leave no address at all).
+IPWARE_STRICT = False
 
 # --- Django REST framework ---
+# The project's own classes (registry.rest), which every viewset uses through registry.rest.viewsets.ApiModelViewSet.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "registry.rest.authentication.CookieSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": ["registry.rest.permissions.StaffModelPermissionsOrAnonReadOnly"],
     # The shared FilterSets carry `q` (search) and `ordering` themselves, with the public pages' parameter names.
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    "DEFAULT_PAGINATION_CLASS": "registry.rest.pagination.ApiPagination",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "registry.rest.negotiation.FormatFirstNegotiation",
+    # JSON bodies only: form encodings cannot tell null from "null", nor a list from a repeated field.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["registry.rest.json.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "registry.rest.schema.FilterAwareAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "registry.rest.throttling.AnonThrottle",
+        "registry.rest.throttling.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_ANON_RATE", default="120/min"),

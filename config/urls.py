@@ -25,6 +25,7 @@ urlpatterns = [
 
 # The public site: /es/... and /en/...; "/" redirects by the visitor's Accept-Language (LocaleMiddleware).
 urlpatterns += i18n_patterns(
+    path("", include("config.pages")),
     path("", include("registry.urls")),
     path("", include("projects.urls")),
     path("", include("news.urls")),

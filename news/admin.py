@@ -13,13 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from news.models import Article
 from news.resources import ArticleResource
 from projects.admin import can_import_pages
-from registry.admin_mixins import VersionedRegistryAdmin
+from registry.admin_mixins import VersionedHistoryAdmin
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionedRegistryAdmin):
+class ArticleAdmin(VersionedHistoryAdmin):
     resource_classes = [ArticleResource]
-    change_list_template = "admin/news/article/change_list.html"
+    change_list_template = "admin/change_list_page_import.html"
     list_display = ("title", "published_on", "state_names", "shelter_count", "project_count", "public_page")
     list_filter = ("published_on", "states__region", ("states", RelatedOnlyFieldListFilter))
     search_fields = ("title", "slug", "summary", "body")

@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from news.filters import ArticleFilter
 from news.models import Article
 from news.serializers import ArticleListSerializer, ArticleSerializer
-from registry.api import FacetsMixin, RegistryViewSet, document, path_key
+from registry.rest.facets import FacetsMixin
+from registry.rest.schema import document, path_key
+from registry.rest.viewsets import ApiModelViewSet
 
 
 @document(
@@ -17,7 +19,7 @@ from registry.api import FacetsMixin, RegistryViewSet, document, path_key
     list_serializer=ArticleListSerializer,
     serializer=ArticleSerializer,
 )
-class ArticleViewSet(FacetsMixin, RegistryViewSet):
+class ArticleViewSet(FacetsMixin, ApiModelViewSet):
     """News about the programme, linked to the states, shelters and projects they concern."""
 
     model = Article

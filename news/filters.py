@@ -12,7 +12,7 @@ from registry.filters import modified_after_filter, region_filter, state_filter,
 class ArticleFilter(filters.FilterSet):
     q = filters.CharFilter(method=text_search(["title", "summary", "body"]), label=_("Search"), max_length=200)
     state = state_filter("states__iso_code")
-    region = region_filter("states__region")
+    region = region_filter()
     date_from = filters.DateFilter(field_name="published_on", lookup_expr="gte", label=_("Published from"))
     date_to = filters.DateFilter(field_name="published_on", lookup_expr="lte", label=_("Published until"))
     shelter = filters.CharFilter(field_name="shelters__slug", label=_("Shelter (slug)"), max_length=200, distinct=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from news.models import Article
 from projects.models import Project
 from registry.models import Shelter, State
-from registry.resources import RegistryResource, natural_keys_field
+from registry.natural_keys import NaturalKeyResource, natural_keys_field
 
 
-class ArticleResource(RegistryResource):
+class ArticleResource(NaturalKeyResource):
     states = natural_keys_field("states", State, "iso_code")
     shelters = natural_keys_field("shelters", Shelter, "slug")
     projects = natural_keys_field("projects", Project, "prima_id")

@@ -12,7 +12,8 @@ from rest_framework.validators import UniqueValidator
 from news.models import Article
 from projects.models import Project
 from registry.models import Shelter
-from registry.serializers import ApiLinkField, ApiModelSerializer, StateKeyField, VersionedUpdateMixin
+from registry.rest.serializers import ApiLinkField, ApiModelSerializer, VersionedUpdateMixin
+from registry.serializers import StateKeyField
 
 
 class ArticleListSerializer(ApiModelSerializer):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project, ProjectObjective, ThematicArea
 from projects.resources import ProjectObjectiveResource, ProjectResource, ThematicAreaResource
-from registry.admin_mixins import RegistryAdmin, VersionedRegistryAdmin
+from registry.admin_mixins import HistoryAdmin, VersionedHistoryAdmin
 from registry.importers.load import ImportReport, PageImportError, import_pages
 
 #: Staff who may upload pages: they create and update projects and articles (and the shelters, donors and
@@ -81,7 +81,7 @@ class PageUploadForm(forms.Form):
 
 
 @admin.register(ThematicArea)
-class ThematicAreaAdmin(RegistryAdmin):
+class ThematicAreaAdmin(HistoryAdmin):
     resource_classes = [ThematicAreaResource]
     list_display = ("name_en", "name_es", "slug", "dac_sector", "position", "project_count")
     search_fields = ("name_en", "name_es", "slug")
@@ -103,9 +103,9 @@ class ProjectObjectiveInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(VersionedRegistryAdmin):
+class ProjectAdmin(VersionedHistoryAdmin):
     resource_classes = [ProjectResource]
-    change_list_template = "admin/projects/project/change_list.html"
+    change_list_template = "admin/change_list_page_import.html"
     list_display = (
         "title",
         "prima_id",
@@ -255,7 +255,7 @@ def can_import_pages(request: HttpRequest) -> bool:
 
 
 @admin.register(ProjectObjective)
-class ProjectObjectiveAdmin(RegistryAdmin):
+class ProjectObjectiveAdmin(HistoryAdmin):
     resource_classes = [ProjectObjectiveResource]
     list_display = ("__str__", "project", "position")
     list_select_related = ("project",)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Model, QuerySet
-from django.http import Http404, HttpResponseBase
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -13,8 +15,9 @@ from projects.filters import ProjectFilter, ThematicAreaFilter
 from projects.models import Project, ThematicArea
 from projects.renderers import IATIRenderer, ProjectCSVRenderer
 from projects.serializers import ProjectListSerializer, ProjectSerializer, ThematicAreaSerializer
-from registry.api import CSV_RESPONSE, FacetsMixin, RegistryViewSet, document, path_key
-from registry.renderers import ExportRenderer
+from registry.rest.facets import FacetsMixin
+from registry.rest.schema import CSV_RESPONSE, document, path_key
+from registry.rest.viewsets import ApiModelViewSet
 
 
 @document(
@@ -34,7 +37,7 @@ from registry.renderers import ExportRenderer
         ),
     },
 )
-class ProjectViewSet(FacetsMixin, RegistryViewSet):
+class ProjectViewSet(FacetsMixin, ApiModelViewSet):
     """The mission's projects, with their thematic areas, states covered and objectives."""
 
     model = Project
@@ -48,10 +51,12 @@ class ProjectViewSet(FacetsMixin, RegistryViewSet):
     def get_export_queryset(self) -> QuerySet:
         return Project.objects.for_export()
 
-    def export(self, renderer: ExportRenderer, queryset: QuerySet) -> HttpResponseBase:
-        if isinstance(renderer, IATIRenderer):
-            renderer.vocabulary_uri = self.request.build_absolute_uri(reverse("api:thematic-area-list"))
-        return super().export(renderer, queryset)
+    def get_renderers(self) -> list[Any]:
+        renderers = super().get_renderers()
+        for renderer in renderers:
+            if isinstance(renderer, IATIRenderer):
+                renderer.vocabulary_uri = self.request.build_absolute_uri(reverse("api:thematic-area-list"))
+        return renderers
 
     def get_object(self) -> Model:
         key = self.kwargs[self.lookup_field]
@@ -71,7 +76,7 @@ class ProjectViewSet(FacetsMixin, RegistryViewSet):
     list_serializer=ThematicAreaSerializer,
     serializer=ThematicAreaSerializer,
 )
-class ThematicAreaViewSet(RegistryViewSet):
+class ThematicAreaViewSet(ApiModelViewSet):
     """The mission's areas of work, with how many projects each has."""
 
     serializer_class = ThematicAreaSerializer

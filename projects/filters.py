@@ -22,7 +22,7 @@ class ProjectFilter(filters.FilterSet):
         max_length=200,
     )
     state = state_filter("states__iso_code")
-    region = region_filter("states__region")
+    region = region_filter()
     status = filters.ChoiceFilter(choices=ProjectStatus.choices, label=_("Status"))
     project_type = filters.CharFilter(
         field_name="project_type", lookup_expr="iexact", label=_("Project type"), max_length=120

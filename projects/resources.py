@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from projects.models import Project, ProjectObjective, ThematicArea
 from registry.models import State
-from registry.resources import RegistryResource, natural_key_field, natural_keys_field
+from registry.natural_keys import NaturalKeyResource, natural_key_field, natural_keys_field
 
 
-class ThematicAreaResource(RegistryResource):
+class ThematicAreaResource(NaturalKeyResource):
     class Meta:
         model = ThematicArea
         import_id_fields = ("slug",)
         fields = ("slug", "name_en", "name_es", "description", "position", "dac_sector")
 
 
-class ProjectResource(RegistryResource):
+class ProjectResource(NaturalKeyResource):
     thematic_areas = natural_keys_field("thematic_areas", ThematicArea, "slug")
     states = natural_keys_field("states", State, "iso_code")
 
@@ -47,7 +47,7 @@ class ProjectResource(RegistryResource):
         )
 
 
-class ProjectObjectiveResource(RegistryResource):
+class ProjectObjectiveResource(NaturalKeyResource):
     project = natural_key_field("project", Project, "prima_id")
 
     export_select_related = ("project",)

@@ -11,14 +11,8 @@ from rest_framework.validators import UniqueValidator
 
 from projects.iati import iati_identifier
 from projects.models import Project, ProjectObjective, ThematicArea
-from registry.serializers import (
-    ApiLinkField,
-    ApiModelSerializer,
-    MoneyField,
-    StateKeyField,
-    VersionedUpdateMixin,
-    reads,
-)
+from registry.rest.serializers import ApiLinkField, ApiModelSerializer, MoneyField, VersionedUpdateMixin, reads
+from registry.serializers import StateKeyField
 
 YEAR_RANGE = {"min_value": 1950, "max_value": 2100}
 

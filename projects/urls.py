@@ -4,5 +4,4 @@ from projects import views
 
 urlpatterns = [
     path("projects/", views.ProjectListView.as_view(), name="project_list"),
-    path("projects/<slug:slug>/", views.ProjectDetailView.as_view(), name="project_detail"),
 ]

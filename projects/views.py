@@ -7,7 +7,6 @@ from typing import Any
 from django.db.models import QuerySet
 from django.views.generic import DetailView
 
-from news.models import Article
 from projects.filters import ProjectFilter
 from projects.models import Project
 from registry.models import CooperationAgreement
@@ -22,12 +21,13 @@ class ProjectListView(FilteredListView):
 
 
 class ProjectDetailView(DetailView):
+    """A project with its agreements; config.views.ProjectPageView adds the news about it."""
+
     queryset = Project.objects.for_detail()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         project = self.object
         return super().get_context_data(
             agreements=CooperationAgreement.objects.for_list().filter(project=project)[:RELATED_LIMIT],
-            articles=Article.objects.filter(projects=project)[:RELATED_LIMIT],
             **kwargs,
         )

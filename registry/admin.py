@@ -11,7 +11,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from registry import services
-from registry.admin_mixins import ReferenceAdmin, RegistryAdmin, VersionedInlineMixin, VersionedRegistryAdmin
+from registry.admin_mixins import HistoryAdmin, ReferenceAdmin, VersionedHistoryAdmin, VersionedInlineMixin
 from registry.models import (
     CooperationAgreement,
     Donor,
@@ -40,7 +40,7 @@ VERSIONED_STAMPS = ("created_at", "updated_at", "version")
 
 
 @admin.register(State)
-class StateAdmin(RegistryAdmin):
+class StateAdmin(HistoryAdmin):
     resource_classes = [StateResource]
     list_display = ("name", "iso_code", "inegi_code", "region", "borders_country", "shelter_count", "public_page")
     list_filter = ("region", "borders_country")
@@ -94,7 +94,7 @@ class AgreementInline(VersionedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Shelter)
-class ShelterAdmin(VersionedRegistryAdmin):
+class ShelterAdmin(VersionedHistoryAdmin):
     resource_classes = [ShelterResource]
     list_display = (
         "name",
@@ -208,7 +208,7 @@ class ShelterAdmin(VersionedRegistryAdmin):
 
 
 @admin.register(Donor)
-class DonorAdmin(RegistryAdmin):
+class DonorAdmin(HistoryAdmin):
     resource_classes = [DonorResource]
     list_display = ("name", "acronym", "country", "agreement_count")
     search_fields = ("name", "acronym")
@@ -231,7 +231,7 @@ class SupportItemInline(admin.TabularInline):
 
 
 @admin.register(CooperationAgreement)
-class CooperationAgreementAdmin(VersionedRegistryAdmin):
+class CooperationAgreementAdmin(VersionedHistoryAdmin):
     resource_classes = [CooperationAgreementResource]
     list_display = (
         "reference",
@@ -301,7 +301,7 @@ class CooperationAgreementAdmin(VersionedRegistryAdmin):
 
 
 @admin.register(SupportItem)
-class SupportItemAdmin(RegistryAdmin):
+class SupportItemAdmin(HistoryAdmin):
     resource_classes = [SupportItemResource]
     list_display = ("description", "category", "agreement", "shelter", "quantity", "unit", "value_usd")
     list_select_related = ("agreement__shelter",)

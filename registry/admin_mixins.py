@@ -351,8 +351,8 @@ def change_reason(form: forms.BaseForm, change: bool) -> str:
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class RegistryAdmin(StrictImportExportMixin, SimpleHistoryAdmin):
-    """Base admin for the registry's records: history with revert, CSV/XLSX import and export."""
+class HistoryAdmin(StrictImportExportMixin, SimpleHistoryAdmin):
+    """Base admin for every app's records: history with revert, CSV/XLSX import and export."""
 
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_per_page = 50
@@ -384,7 +384,7 @@ class RegistryAdmin(StrictImportExportMixin, SimpleHistoryAdmin):
         return public_link(obj)
 
 
-class VersionedRegistryAdmin(VersionedAdminMixin, RegistryAdmin):
+class VersionedHistoryAdmin(VersionedAdminMixin, HistoryAdmin):
     pass
 
 

@@ -8,6 +8,6 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         # Changes to registry, projects and news records invalidate the anonymous page cache.
-        from config.cache import connect_signals
+        from registry.versioned_cache import connect_signals
 
         connect_signals()

@@ -1,18 +1,16 @@
-"""A large, realistic and reproducible demo dataset, for performance work (`manage.py generate_demo`).
+"""The core's part of the demo dataset (`manage.py generate_demo`, which composes every app's part): donors,
+shelters with their services and populations, agreements with their support items, and what every part shares.
 
-factory-boy factories build the objects (`Factory.build`, no database round trip per row) and `bulk_create` writes
-them in batches, many-to-many links straight into the through tables. Every random choice comes from factory-boy's
-generator, reseeded at the start, and reference rows are read in a fixed order, so one seed always gives the same
-data. Demo rows are marked: shelter, project and article slugs start with "demo-", donor acronyms with "DEMO-",
-Prima IDs with "DEMO"; agreements and support items hang off demo shelters. bulk_create writes no history, on
-purpose: this is not data anybody edited.
-
-This module needs factory-boy (a development dependency); the command imports it only when it runs.
+Plain code over one `random.Random` that the command seeds, and reference rows read in a fixed order, so one seed
+always gives the same data. Objects are built in memory and written with `bulk_create` in batches, many-to-many
+links straight into the through tables. Demo rows are marked: slugs start with "demo-", donor acronyms with
+"DEMO-"; agreements and support items hang off demo shelters. bulk_create writes no history, on purpose: this is
+not data anybody edited.
 """
 
 from __future__ import annotations
 
-import time
+import random
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,15 +18,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-import factory
-import factory.fuzzy
-import factory.random
-from django.db import connection, models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils.text import slugify
 
-from news.models import Article
-from projects.models import Project, ProjectObjective, ProjectStatus, ThematicArea
 from registry.models import (
     AgreementStatus,
     CooperationAgreement,
@@ -49,8 +42,6 @@ BATCH_SIZE = 2000
 PHASES = (1, 2, 3, 4)
 # "Today" for the demo world, fixed so the data does not depend on the day it is generated.
 REFERENCE_DATE = date(2025, 6, 30)
-
-rng = factory.random.randgen  # reseeded by generate(); every declaration below draws from it
 
 
 class Place(NamedTuple):
@@ -226,247 +217,28 @@ SUPPORT = (
     (SupportCategory.TRAINING, "Asylum procedures", "participants", 5, 60),
 )
 
-PROJECT_ACTIONS = ("Strengthening", "Supporting", "Improving", "Expanding", "Protecting", "Building")
-PROJECT_THEMES = (
-    "the capacities of migrant shelters",
-    "health care for migrants in transit",
-    "access to asylum procedures",
-    "the reintegration of returned migrants",
-    "the labour inclusion of refugees",
-    "data on human mobility",
-    "the protection of unaccompanied children",
-    "responses to trafficking in persons",
-    "social cohesion in host communities",
-    "consular protection networks",
-    "alternatives to immigration detention",
-    "resilience to climate-related displacement",
-)
-PROJECT_TYPES = (
-    "Immigration and Borders",
-    "Migration Health",
-    "Labour Mobility and Human Development",
-    "Migrant Protection and Assistance",
-    "Migration Research and Publication",
-    "Emergency and Post-crisis",
-    "Return and Reintegration",
-)
-REGIONS = {
-    "along the southern border": ("MX-CHP", "MX-TAB", "MX-CAM", "MX-ROO", "MX-OAX"),
-    "on the northern border": ("MX-BCN", "MX-SON", "MX-CHH", "MX-COA", "MX-NLE", "MX-TAM"),
-    "along the Gulf route": ("MX-TAB", "MX-VER", "MX-TAM", "MX-SLP", "MX-NLE"),
-    "in central Mexico": ("MX-CMX", "MX-MEX", "MX-PUE", "MX-TLA", "MX-QUE", "MX-GUA", "MX-JAL"),
-}
-OBJECTIVES = (
-    "Train {n} officials in {theme}.",
-    "Equip {n} shelters with what they need to assist migrants in vulnerable situations.",
-    "Produce a diagnosis of {theme} and share it with federal and state authorities.",
-    "Set up a coordination table between civil society and government in each state covered.",
-    "Reach {n} migrants with information on their rights and the services available.",
-)
-ARTICLE_EVENTS = (
-    ("IOM Delivers Hygiene Kits to Shelters in {place}", "delivered hygiene kits to shelters in {place}"),
-    ("IOM Trains Shelter Staff in {place} on Psychological First Aid", "trained shelter staff in {place}"),
-    ("IOM Signs Cooperation Agreements with Shelters in {place}", "signed cooperation agreements in {place}"),
-    ("A New Migrant Information Point Opens in {place}", "opened a migrant information point in {place}"),
-    ("Shelter Renovation Completed in {place}", "completed the renovation of a shelter in {place}"),
-    ("IOM Presents a Study on Migrant Health in {place}", "presented a study on migrant health in {place}"),
-    ("Authorities and IOM Hold a Migration Forum in {place}", "held a migration forum in {place}"),
-    ("Mobile Health Clinic Reaches Migrants in {place}", "sent a mobile health clinic to {place}"),
-)
-ARTICLE_PARAGRAPHS = (
-    "Shelters in {state} have received more people than usual in recent months, many of them families with "
-    "small children.",
-    "The activity is part of a programme funded by {donor}, which supports shelters along the main migration routes.",
-    "Staff and volunteers said the support allows them to keep their doors open and to refer people with urgent "
-    "health needs to local clinics.",
-    "State and municipal authorities took part and agreed to meet again to follow up on the commitments made.",
-    "Since the programme started, more than {n} people have been assisted in the shelters it supports.",
-)
-PRESS_CONTACTS = ("Laura Méndez", "Carlos Ruiz", "Ana Sofía Torres", "Jorge Castillo", "María Fernanda López")
 
+class DemoRandom(random.Random):
+    """The demo's one source of randomness, with the few draws every part makes."""
 
-def weighted(pairs: Sequence[tuple[Any, int]]) -> Any:
-    values, weights = zip(*pairs, strict=True)
-    return rng.choices(values, weights)[0]
+    def weighted(self, pairs: Sequence[tuple[Any, int]]) -> Any:
+        values, weights = zip(*pairs, strict=True)
+        return self.choices(values, weights)[0]
 
+    def coordinate(self, centre: float) -> Decimal:
+        return Decimal(f"{centre + self.uniform(-0.03, 0.03):.6f}")
 
-def coordinate(centre: float) -> Decimal:
-    return Decimal(f"{centre + rng.uniform(-0.03, 0.03):.6f}")
+    def day(self, first: date, last: date) -> date:
+        return first + timedelta(days=self.randint(0, (last - first).days))
+
+    def state(self, states: list[State]) -> State:
+        """A state, more often one where more migrants pass (STATE_WEIGHTS)."""
+        return self.choices(states, [STATE_WEIGHTS.get(s.iso_code, 1) for s in states])[0]
 
 
 def demo_slug(index: int, text: str, max_length: int) -> str:
     slug = f"{DEMO_PREFIX}{index:06d}-{slugify(text)}"
     return slug[:max_length].rstrip("-")
-
-
-def random_day(first: date, last: date) -> date:
-    return first + timedelta(days=rng.randint(0, (last - first).days))
-
-
-# --- factories -------------------------------------------------------------------------------------------------
-
-
-class DemoShelterFactory(factory.django.DjangoModelFactory):
-    """A shelter in `state` and `place`, one of the state's MUNICIPALITIES (pass both in)."""
-
-    class Meta:
-        model = Shelter
-
-    class Params:
-        index = 0
-        place = Place("Tapachula", 14.90, -92.26)
-
-    name = factory.LazyAttribute(
-        lambda o: (
-            f"{rng.choice(SHELTER_KINDS)} {rng.choice(SHELTER_PATRONS)}"
-            + (f" de {o.place.name}" if rng.random() < 0.4 else "")
-        )
-    )
-    slug = factory.LazyAttribute(lambda o: demo_slug(o.index, o.name, 200))
-    municipality = factory.LazyAttribute(lambda o: o.place.name)
-    address = factory.LazyAttribute(
-        lambda o: f"{rng.choice(STREETS)} {rng.randint(1, 2500)}, Col. {rng.choice(NEIGHBOURHOODS)}, {o.place.name}"
-    )
-    latitude = factory.LazyAttribute(lambda o: coordinate(o.place.latitude))
-    longitude = factory.LazyAttribute(lambda o: coordinate(o.place.longitude))
-    operator_type = factory.LazyFunction(lambda: weighted(OPERATOR_WEIGHTS))
-    capacity = factory.fuzzy.FuzzyChoice(CAPACITIES)
-    average_daily_arrivals = factory.LazyAttribute(lambda o: rng.randint(max(1, o.capacity // 10), o.capacity))
-    peak_daily_arrivals = factory.LazyAttribute(
-        lambda o: o.average_daily_arrivals + rng.randint(0, 2 * o.average_daily_arrivals)
-    )
-    opening_hours = factory.fuzzy.FuzzyChoice(OPENING_HOURS)
-    languages = factory.fuzzy.FuzzyChoice(LANGUAGES)
-    eligibility_notes = factory.fuzzy.FuzzyChoice(ELIGIBILITY)
-    accessibility_notes = factory.fuzzy.FuzzyChoice(ACCESSIBILITY)
-    phone = factory.LazyFunction(
-        lambda: f"+52 {rng.randint(200, 999)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
-    )
-    email = factory.LazyAttribute(lambda o: f"contacto{o.index}@albergues.example.org")
-    website = factory.LazyAttribute(lambda o: f"https://albergue{o.index}.example.org/")
-    status = factory.LazyFunction(lambda: weighted(STATUS_WEIGHTS))
-    last_verified = factory.LazyFunction(lambda: REFERENCE_DATE - timedelta(days=rng.randint(0, 730)))
-
-
-class DemoProjectFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Project
-
-    class Params:
-        index = 0
-        theme = factory.fuzzy.FuzzyChoice(PROJECT_THEMES)
-        where = factory.fuzzy.FuzzyChoice([*REGIONS, "in Mexico", "in Mexico", "in one state"])
-
-    title = factory.LazyAttribute(lambda o: f"{rng.choice(PROJECT_ACTIONS)} {o.theme} {o.where}")
-    slug = factory.LazyAttribute(lambda o: demo_slug(o.index, o.title, 120))
-    start_year = factory.fuzzy.FuzzyInteger(2006, 2026)
-    end_year = factory.LazyAttribute(lambda o: o.start_year + rng.randint(1, 4))
-    year = factory.SelfAttribute("start_year")
-    status = factory.LazyAttribute(
-        lambda o: (
-            ProjectStatus.PIPELINE
-            if o.start_year > REFERENCE_DATE.year
-            else ProjectStatus.ACTIVE
-            if o.end_year >= REFERENCE_DATE.year
-            else weighted(((ProjectStatus.COMPLETED, 92), (ProjectStatus.CANCELLED, 4), (ProjectStatus.SUSPENDED, 4)))
-        )
-    )
-    project_type = factory.fuzzy.FuzzyChoice(PROJECT_TYPES)
-    budget_usd = factory.LazyFunction(lambda: Decimal(rng.randint(50, 4000) * 1000))
-    coverage = factory.LazyAttribute(lambda o: "National" if o.where == "in Mexico" else "Regional")
-    idf_region = "Latin America and the Caribbean"
-    prima_id = factory.LazyAttribute(lambda o: f"DEMO{o.index:06d}")
-    projects_id = factory.LazyAttribute(lambda o: f"DEMO.{o.index:06d}")
-    benefiting_member_states = factory.fuzzy.FuzzyChoice(("Mexico", "Mexico", "Mexico, Guatemala, Honduras"))
-    summary = factory.LazyAttribute(lambda o: f"A demo project {o.where} working on {o.theme}.")
-    description = factory.LazyAttribute(
-        lambda o: (
-            f"This demo project works on {o.theme} {o.where}, with federal, state and municipal authorities "
-            f"and the civil society organisations that run migrant shelters.\n\nIt runs from {o.start_year} to "
-            f"{o.end_year} with a budget of USD {o.budget_usd:,.0f}."
-        )
-    )
-
-
-class DemoObjectiveFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ProjectObjective
-
-    class Params:
-        theme = "migration"
-
-    text = factory.LazyAttribute(lambda o: rng.choice(OBJECTIVES).format(n=rng.randint(2, 40) * 10, theme=o.theme))
-
-
-class DemoAgreementFactory(factory.django.DjangoModelFactory):
-    """An agreement for `shelter` with `donor` in `programme_phase` (pass all three in)."""
-
-    class Meta:
-        model = CooperationAgreement
-
-    reference = factory.LazyAttribute(lambda o: f"{o.donor.acronym}-{o.programme_phase}-{o.shelter.slug}"[:80])
-    implementing_office = factory.fuzzy.FuzzyChoice(OFFICES)
-    programme_year = factory.LazyAttribute(lambda o: 2013 + 2 * o.programme_phase + rng.randint(0, 2))
-    signed_on = factory.LazyAttribute(
-        lambda o: random_day(date(o.programme_year, 1, 1), min(date(o.programme_year, 12, 31), REFERENCE_DATE))
-    )
-    status = factory.LazyAttribute(
-        lambda o: (
-            weighted(((AgreementStatus.COMPLETED, 90), (AgreementStatus.CANCELLED, 10)))
-            if o.programme_year < REFERENCE_DATE.year - 1
-            else weighted(
-                ((AgreementStatus.SIGNED, 40), (AgreementStatus.IN_PROGRESS, 50), (AgreementStatus.PLANNED, 10))
-            )
-        )
-    )
-
-
-class DemoSupportItemFactory(factory.django.DjangoModelFactory):
-    """One line of support: pass `agreement`, `category`, `description` and `unit`, and the quantity range."""
-
-    class Meta:
-        model = SupportItem
-
-    class Params:
-        lowest = 1
-        highest = 100
-
-    quantity = factory.LazyAttribute(lambda o: Decimal(rng.randint(o.lowest, o.highest)))
-    value_usd = factory.LazyFunction(lambda: Decimal(rng.randint(5, 600) * 100))
-
-
-class DemoArticleFactory(factory.django.DjangoModelFactory):
-    """A news item about something that happened in `state` (pass it in)."""
-
-    class Meta:
-        model = Article
-
-    class Params:
-        index = 0
-        state = None  # a State; articles link to states through `states`, set after the insert
-        place = factory.LazyAttribute(lambda o: rng.choice(MUNICIPALITIES[o.state.iso_code]).name)
-        event = factory.fuzzy.FuzzyChoice(ARTICLE_EVENTS)
-        donor_name = "a donor"
-
-    title = factory.LazyAttribute(lambda o: o.event[0].format(place=f"{o.place}, {o.state.name}"))
-    slug = factory.LazyAttribute(lambda o: demo_slug(o.index, o.title, 120))
-    published_on = factory.LazyFunction(lambda: random_day(date(2012, 1, 1), REFERENCE_DATE))
-    summary = factory.LazyAttribute(lambda o: f"IOM Mexico {o.event[1].format(place=o.place)} ({o.state.name}).")
-    body = factory.LazyAttribute(
-        lambda o: "\n\n".join(
-            [f"IOM Mexico {o.event[1].format(place=o.place)}, {o.state.name}."]
-            + [
-                p.format(state=o.state.name, donor=o.donor_name, n=f"{rng.randint(2, 90) * 1000:,}")
-                for p in rng.sample(ARTICLE_PARAGRAPHS, rng.randint(2, 4))
-            ]
-        )
-    )
-    press_contact = factory.LazyFunction(
-        lambda: f"{rng.choice(PRESS_CONTACTS)}, IOM Mexico. Email: press@example.org" if rng.random() < 0.3 else ""
-    )
-
-
-# --- generation ------------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -483,14 +255,19 @@ class DemoResult:
     def rows_per_second(self) -> float:
         return self.total / self.seconds if self.seconds else 0.0
 
+    def bulk(self, label: str, objs: list[models.Model]) -> None:
+        if objs:
+            type(objs[0]).objects.bulk_create(objs, batch_size=BATCH_SIZE)
+            self.rows[label] += len(objs)
+
+
+# Tables a bulk load fills, for the planner statistics refreshed after it.
+TABLES = (Shelter, Shelter.services.through, Shelter.populations.through, Donor, CooperationAgreement, SupportItem)
+
 
 def real_record_counts() -> dict[str, int]:
-    """Shelters, projects and articles that generate_demo did not make: somebody's real data."""
-    return {
-        "shelters": Shelter.objects.exclude(slug__startswith=DEMO_PREFIX).count(),
-        "projects": Project.objects.exclude(slug__startswith=DEMO_PREFIX).count(),
-        "articles": Article.objects.exclude(slug__startswith=DEMO_PREFIX).count(),
-    }
+    """Shelters that generate_demo did not make: somebody's real data."""
+    return {"shelters": Shelter.objects.exclude(slug__startswith=DEMO_PREFIX).count()}
 
 
 def max_agreements(shelters: int) -> int:
@@ -498,7 +275,8 @@ def max_agreements(shelters: int) -> int:
 
 
 def clear_demo() -> int:
-    """Delete an earlier demo dataset, and only that, in foreign-key order.
+    """Delete the core's demo rows, and only those, in foreign-key order (other apps' rows that point at them go
+    first: their parts are cleared before this one).
 
     A plain `.delete()` would load and signal every one of possibly hundreds of thousands of rows (and write a
     deletion history entry for each); these are bulk rows nobody edited, so they go with one DELETE per table.
@@ -507,19 +285,9 @@ def clear_demo() -> int:
     agreements = CooperationAgreement.objects.filter(
         Q(shelter__slug__startswith=demo) | Q(donor__acronym__startswith=DEMO_DONOR_PREFIX)
     )
-    # A real agreement may point at a demo project (added with --force): it loses the link, not its life.
-    CooperationAgreement.objects.filter(project__slug__startswith=demo).exclude(pk__in=agreements).update(project=None)
     querysets: list[models.QuerySet] = [
-        Article.states.through.objects.filter(article__slug__startswith=demo),
-        Article.shelters.through.objects.filter(Q(article__slug__startswith=demo) | Q(shelter__slug__startswith=demo)),
-        Article.projects.through.objects.filter(Q(article__slug__startswith=demo) | Q(project__slug__startswith=demo)),
-        Article.objects.filter(slug__startswith=demo),
         SupportItem.objects.filter(agreement__in=agreements),
         agreements,
-        ProjectObjective.objects.filter(project__slug__startswith=demo),
-        Project.states.through.objects.filter(project__slug__startswith=demo),
-        Project.thematic_areas.through.objects.filter(project__slug__startswith=demo),
-        Project.objects.filter(slug__startswith=demo),
         Shelter.services.through.objects.filter(shelter__slug__startswith=demo),
         Shelter.populations.through.objects.filter(shelter__slug__startswith=demo),
         Shelter.objects.filter(slug__startswith=demo),
@@ -528,93 +296,53 @@ def clear_demo() -> int:
     return sum(qs._raw_delete(qs.db) for qs in querysets)
 
 
-def _bulk(result: DemoResult, label: str, objs: list[models.Model]) -> None:
-    if objs:
-        type(objs[0]).objects.bulk_create(objs, batch_size=BATCH_SIZE)
-        result.rows[label] += len(objs)
-
-
-def generate(
-    *,
-    shelters: int,
-    projects: int,
-    articles: int,
-    agreements: int,
-    seed: int,
-    progress: Callable[[str], None] = lambda message: None,
-) -> DemoResult:
-    """Replace any earlier demo dataset with a new one, in one transaction. Same arguments, same data."""
-    if agreements > max_agreements(shelters):
-        raise ValueError(f"at most {max_agreements(shelters)} agreements fit {shelters} shelters")
-    factory.random.reseed_random(seed)
-    result = DemoResult()
-    with transaction.atomic():
-        result.removed = clear_demo()
-        started = time.perf_counter()
-        states = list(State.objects.order_by("iso_code"))
-        services = list(Service.objects.order_by("code"))
-        populations = list(PopulationGroup.objects.order_by("code"))
-        areas = list(ThematicArea.objects.order_by("slug"))
-        donors = _donors(result)
-
-        def timed(message: str) -> None:
-            progress(f"{message} ({time.perf_counter() - started:.1f} s)")
-
-        shelter_rows = _shelters(result, shelters, states, services, populations, timed)
-        project_rows = _projects(result, projects, states, areas, timed)
-        _agreements(result, agreements, shelter_rows, donors, project_rows, timed)
-        _articles(result, articles, states, shelter_rows, project_rows, donors, timed)
-        result.seconds = time.perf_counter() - started
-    analyze()
-    return result
-
-
-def analyze() -> None:
-    """Fresh planner statistics after a bulk load: without them PostgreSQL guesses row counts (30 shelters per state
-    instead of 1,500) and picks slow plans until autovacuum gets round to the tables."""
-    if connection.in_atomic_block:  # inside a caller's transaction (tests): the statistics can wait
-        return
-    tables = [
-        m._meta.db_table
-        for m in (
-            Shelter,
-            Shelter.services.through,
-            Shelter.populations.through,
-            Donor,
-            CooperationAgreement,
-            SupportItem,
-            Project,
-            Project.states.through,
-            Project.thematic_areas.through,
-            ProjectObjective,
-            Article,
-            Article.states.through,
-            Article.shelters.through,
-            Article.projects.through,
-        )
-    ]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
-        else:
-            cursor.execute("ANALYZE")
-
-
-def _donors(result: DemoResult) -> list[Donor]:
+def make_donors(result: DemoResult) -> list[Donor]:
     donors = [Donor(name=name, acronym=acronym, country=country) for name, acronym, country in DEMO_DONORS]
-    _bulk(result, "donors", donors)
+    result.bulk("donors", donors)
     return donors
 
 
-def _shelters(
+def build_shelter(rng: DemoRandom, index: int, state: State, place: Place) -> Shelter:
+    """A shelter in `state`, near `place` (one of the state's MUNICIPALITIES)."""
+    name = f"{rng.choice(SHELTER_KINDS)} {rng.choice(SHELTER_PATRONS)}" + (
+        f" de {place.name}" if rng.random() < 0.4 else ""
+    )
+    address = f"{rng.choice(STREETS)} {rng.randint(1, 2500)}, Col. {rng.choice(NEIGHBOURHOODS)}, {place.name}"
+    capacity = rng.choice(CAPACITIES)
+    average = rng.randint(max(1, capacity // 10), capacity)
+    return Shelter(
+        name=name,
+        slug=demo_slug(index, name, 200),
+        state=state,
+        municipality=place.name,
+        address=address,
+        latitude=rng.coordinate(place.latitude),
+        longitude=rng.coordinate(place.longitude),
+        operator_type=rng.weighted(OPERATOR_WEIGHTS),
+        capacity=capacity,
+        average_daily_arrivals=average,
+        peak_daily_arrivals=average + rng.randint(0, 2 * average),
+        opening_hours=rng.choice(OPENING_HOURS),
+        languages=rng.choice(LANGUAGES),
+        eligibility_notes=rng.choice(ELIGIBILITY),
+        accessibility_notes=rng.choice(ACCESSIBILITY),
+        phone=f"+52 {rng.randint(200, 999)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
+        email=f"contacto{index}@albergues.example.org",
+        website=f"https://albergue{index}.example.org/",
+        status=rng.weighted(STATUS_WEIGHTS),
+        last_verified=REFERENCE_DATE - timedelta(days=rng.randint(0, 730)),
+    )
+
+
+def make_shelters(
+    rng: DemoRandom,
     result: DemoResult,
     count: int,
     states: list[State],
-    services: list[Service],
-    populations: list[PopulationGroup],
     progress: Callable[[str], None],
 ) -> list[Shelter]:
-    weights = [STATE_WEIGHTS.get(s.iso_code, 1) for s in states]
+    services = list(Service.objects.order_by("code"))
+    populations = list(PopulationGroup.objects.order_by("code"))
     core = [s for s in services if s.code in {"lodging", "food"}]
     others = [s for s in services if s not in core]
     # Names are unique within a state: keep clear of the real shelters (generate_demo --force on seeded data).
@@ -625,74 +353,59 @@ def _shelters(
     for start in range(0, count, BATCH_SIZE):
         batch = []
         for index in range(start, min(start + BATCH_SIZE, count)):
-            state = rng.choices(states, weights)[0]
-            place = rng.choice(MUNICIPALITIES[state.iso_code])
-            shelter = DemoShelterFactory.build(index=index + 1, state=state, place=place)
+            state = rng.state(states)
+            shelter = build_shelter(rng, index + 1, state, rng.choice(MUNICIPALITIES[state.iso_code]))
             base, n = shelter.name, 1
             while (shelter.name, shelter.state_id) in names:
                 n += 1
                 shelter.name = f"{base} (sede {n})"
             names.add((shelter.name, shelter.state_id))
             batch.append(shelter)
-        _bulk(result, "shelters", batch)
+        result.bulk("shelters", batch)
         offered, served = [], []
         for shelter in batch:
             chosen = [s for s in core if rng.random() < 0.9] + rng.sample(others, rng.randint(1, min(5, len(others))))
             offered += [Shelter.services.through(shelter_id=shelter.pk, service_id=s.pk) for s in chosen]
             groups = rng.sample(populations, rng.randint(min(2, len(populations)), min(5, len(populations))))
             served += [Shelter.populations.through(shelter_id=shelter.pk, populationgroup_id=p.pk) for p in groups]
-        _bulk(result, "shelter services", offered)
-        _bulk(result, "shelter populations", served)
+        result.bulk("shelter services", offered)
+        result.bulk("shelter populations", served)
         created += batch
     progress(f"shelters: {len(created):,}")
     return created
 
 
-def _projects(
-    result: DemoResult, count: int, states: list[State], areas: list[ThematicArea], progress: Callable[[str], None]
-) -> list[Project]:
-    by_iso = {s.iso_code: s for s in states}
-    created: list[Project] = []
-    for start in range(0, count, BATCH_SIZE):
-        batch, covered, themed, objectives = [], [], [], []
-        for index in range(start, min(start + BATCH_SIZE, count)):
-            where = rng.choice([*REGIONS, "in Mexico", "in Mexico", "in one state"])
-            if where == "in one state":
-                state = rng.choice(states)
-                where, project_states = f"in {state.name}", [state]
-            elif where == "in Mexico":
-                project_states = states
-            else:
-                project_states = [by_iso[iso] for iso in REGIONS[where]]
-            theme = rng.choice(PROJECT_THEMES)
-            project = DemoProjectFactory.build(index=index + 1, where=where, theme=theme)
-            batch.append((project, project_states, theme))
-        _bulk(result, "projects", [p for p, _, _ in batch])
-        for project, project_states, theme in batch:
-            covered += [Project.states.through(project_id=project.pk, state_id=s.pk) for s in project_states]
-            if areas:
-                chosen = rng.sample(areas, rng.randint(1, min(2, len(areas))))
-                themed += [Project.thematic_areas.through(project_id=project.pk, thematicarea_id=a.pk) for a in chosen]
-            objectives += [
-                DemoObjectiveFactory.build(project=project, position=position, theme=theme)
-                for position in range(1, rng.randint(2, 4) + 1)
-            ]
-        _bulk(result, "project states", covered)
-        _bulk(result, "project thematic areas", themed)
-        _bulk(result, "project objectives", objectives)
-        created += [p for p, _, _ in batch]
-    progress(f"projects: {len(created):,}")
-    return created
+def build_agreement(rng: DemoRandom, shelter: Shelter, donor: Donor, phase: int, project: Any) -> CooperationAgreement:
+    year = 2013 + 2 * phase + rng.randint(0, 2)
+    if year < REFERENCE_DATE.year - 1:
+        status = rng.weighted(((AgreementStatus.COMPLETED, 90), (AgreementStatus.CANCELLED, 10)))
+    else:
+        status = rng.weighted(
+            ((AgreementStatus.SIGNED, 40), (AgreementStatus.IN_PROGRESS, 50), (AgreementStatus.PLANNED, 10))
+        )
+    return CooperationAgreement(
+        reference=f"{donor.acronym}-{phase}-{shelter.slug}"[:80],
+        shelter=shelter,
+        donor=donor,
+        programme_phase=phase,
+        project=project,
+        implementing_office=rng.choice(OFFICES),
+        programme_year=year,
+        signed_on=rng.day(date(year, 1, 1), min(date(year, 12, 31), REFERENCE_DATE)),
+        status=status,
+    )
 
 
-def _agreements(
+def make_agreements(
+    rng: DemoRandom,
     result: DemoResult,
     count: int,
     shelters: list[Shelter],
     donors: list[Donor],
-    projects: list[Project],
+    projects: Sequence[models.Model],
     progress: Callable[[str], None],
 ) -> None:
+    """`count` agreements between demo shelters and donors, two in five under one of `projects` (any app's)."""
     taken: set[tuple[int, int, int]] = set()
     made = 0
     while made < count:
@@ -704,61 +417,20 @@ def _agreements(
                     break
             taken.add((shelter.pk, donor.pk, phase))
             project = rng.choice(projects) if projects and rng.random() < 0.4 else None
-            batch.append(
-                DemoAgreementFactory.build(shelter=shelter, donor=donor, programme_phase=phase, project=project)
+            batch.append(build_agreement(rng, shelter, donor, phase, project))
+        result.bulk("agreements", batch)
+        items = [
+            SupportItem(
+                agreement=agreement,
+                category=category,
+                description=description,
+                unit=unit,
+                quantity=Decimal(rng.randint(lowest, highest)),
+                value_usd=Decimal(rng.randint(5, 600) * 100),
             )
-        _bulk(result, "agreements", batch)
-        items = []
-        for agreement in batch:
-            for category, description, unit, lowest, highest in rng.sample(SUPPORT, rng.randint(1, 5)):
-                items.append(
-                    DemoSupportItemFactory.build(
-                        agreement=agreement,
-                        category=category,
-                        description=description,
-                        unit=unit,
-                        lowest=lowest,
-                        highest=highest,
-                    )
-                )
-        _bulk(result, "support items", items)
+            for agreement in batch
+            for category, description, unit, lowest, highest in rng.sample(SUPPORT, rng.randint(1, 5))
+        ]
+        result.bulk("support items", items)
         made += len(batch)
     progress(f"agreements: {made:,}")
-
-
-def _articles(
-    result: DemoResult,
-    count: int,
-    states: list[State],
-    shelters: list[Shelter],
-    projects: list[Project],
-    donors: list[Donor],
-    progress: Callable[[str], None],
-) -> None:
-    by_state: dict[int, list[Shelter]] = {}
-    for shelter in shelters:
-        by_state.setdefault(shelter.state_id, []).append(shelter)
-    weights = [STATE_WEIGHTS.get(s.iso_code, 1) for s in states]
-    made = 0
-    for start in range(0, count, BATCH_SIZE):
-        batch = []
-        for index in range(start, min(start + BATCH_SIZE, count)):
-            state = rng.choices(states, weights)[0]
-            donor = rng.choice(donors).name
-            batch.append((DemoArticleFactory.build(index=index + 1, state=state, donor_name=donor), state))
-        _bulk(result, "articles", [a for a, _ in batch])
-        in_states, about_shelters, about_projects = [], [], []
-        for article, state in batch:
-            mentioned = {state.pk, *(s.pk for s in rng.sample(states, rng.randint(0, 2)))}
-            in_states += [Article.states.through(article_id=article.pk, state_id=pk) for pk in sorted(mentioned)]
-            local = by_state.get(state.pk, [])
-            for shelter in rng.sample(local, min(len(local), rng.randint(0, 3))):
-                about_shelters.append(Article.shelters.through(article_id=article.pk, shelter_id=shelter.pk))
-            if projects:
-                for project in rng.sample(projects, min(len(projects), rng.randint(0, 2))):
-                    about_projects.append(Article.projects.through(article_id=article.pk, project_id=project.pk))
-        _bulk(result, "article states", in_states)
-        _bulk(result, "article shelters", about_shelters)
-        _bulk(result, "article projects", about_projects)
-        made += len(batch)
-    progress(f"articles: {made:,}")

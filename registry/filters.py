@@ -46,14 +46,19 @@ def state_filter(field_name: str, *, distinct: bool = True) -> filters.ModelMult
     )
 
 
-def region_filter(field_name: str, *, distinct: bool = True) -> filters.ChoiceFilter:
+def region_filter() -> filters.ChoiceFilter:
+    """`region`, through the model's QuerySet `in_region()`: the one definition of "in this border region" (a
+    semi-join where records reach states through a many-to-many), shared by the lists, the API and the pages."""
     return filters.ChoiceFilter(
-        field_name=field_name,
+        method=in_region,
         choices=BorderRegion.choices,
         label=_("Border region"),
-        distinct=distinct,
         help_text=_("north, centre or south."),
     )
+
+
+def in_region(queryset: QuerySet, name: str, value: str) -> QuerySet:
+    return queryset.in_region(value)
 
 
 class UTCIsoDateTimeField(IsoDateTimeField):
@@ -99,7 +104,7 @@ def text_search(fields: list[str]):
 
 class StateFilter(filters.FilterSet):
     state = state_filter("iso_code", distinct=False)
-    region = region_filter("region", distinct=False)
+    region = region_filter()
     modified_after = modified_after_filter()
     ordering = filters.OrderingFilter(
         fields=(("name", "name"), ("inegi_code", "inegi_code"), ("region", "region")),
@@ -116,7 +121,7 @@ class ShelterFilter(filters.FilterSet):
         method=text_search(["name", "municipality", "address", "state__name"]), label=_("Search"), max_length=200
     )
     state = state_filter("state__iso_code", distinct=False)
-    region = region_filter("state__region", distinct=False)
+    region = region_filter()
     service = filters.ModelMultipleChoiceFilter(
         field_name="services__code", to_field_name="code", queryset=Service.objects.all(), label=_("Service")
     )
@@ -148,7 +153,7 @@ class ShelterFilter(filters.FilterSet):
 class DonorFilter(filters.FilterSet):
     q = filters.CharFilter(method=text_search(["name", "acronym"]), label=_("Search"), max_length=200)
     state = state_filter("agreements__shelter__state__iso_code")
-    region = region_filter("agreements__shelter__state__region")
+    region = region_filter()
     country = filters.CharFilter(field_name="country", lookup_expr="iexact", label=_("Country"), max_length=2)
     modified_after = modified_after_filter()
     ordering = filters.OrderingFilter(fields=(("name", "name"), ("acronym", "acronym")), label=_("Sort by"))
@@ -169,7 +174,7 @@ class AgreementFilter(filters.FilterSet):
         max_length=200,
     )
     state = state_filter("shelter__state__iso_code", distinct=False)
-    region = region_filter("shelter__state__region", distinct=False)
+    region = region_filter()
     shelter = filters.CharFilter(field_name="shelter__slug", label=_("Shelter (slug)"), max_length=200)
     donor = filters.CharFilter(field_name="donor__acronym", lookup_expr="iexact", label=_("Donor"), max_length=20)
     project = filters.CharFilter(field_name="project__prima_id", label=_("Project (Prima ID)"), max_length=20)

@@ -315,7 +315,14 @@ class Shelter(VersionedModel):
         return self.latitude is not None and self.longitude is not None
 
 
-class DonorManager(models.Manager["Donor"]):
+class DonorQuerySet(models.QuerySet["Donor"]):
+    def in_region(self, region: str) -> DonorQuerySet:
+        # A semi-join (IN) over the agreements rather than a join + DISTINCT, as for projects and news.
+        funding = CooperationAgreement.objects.filter(shelter__state__region=region).values("donor_id")
+        return self.filter(pk__in=funding)
+
+
+class DonorManager(models.Manager.from_queryset(DonorQuerySet)):  # type: ignore[misc]
     def get_by_natural_key(self, acronym: str) -> Donor:
         return self.get(acronym=acronym)
 

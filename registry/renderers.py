@@ -23,7 +23,7 @@ from rest_framework.renderers import BaseRenderer
 from registry.formulas import neutralise
 from registry.models import Shelter, SupportItem
 from registry.public_location import EXACT, location_fields, public_location, shelter_public_location
-from registry.serializers import RelatedKeys
+from registry.rest.values_plan import RelatedKeys
 
 MULTI_VALUE_SEPARATOR = "; "
 MODEL_CHUNK = 500  # records per query when an export reads model instances (with their prefetches)

@@ -1,29 +1,18 @@
-"""Read-only aggregates for the public home page, state index and region pages.
+"""Read-only aggregates of states, shelters and agreements for the home page, state index and region pages.
 
 Each function runs a fixed number of queries whatever the number of shelters, agreements or projects; the counts
-are kept under the data version (config.cache), so until a record changes they cost one cache read.
+are kept under the data version (registry.versioned_cache), so until a record changes they cost one cache read.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.urls import reverse
 
-from config.cache import remember
-from projects.models import Project
 from registry.models import BorderRegion, CooperationAgreement, Shelter, ShelterStatus, State
-
-
-@dataclass(frozen=True)
-class KeyFigures:
-    active_shelters: int
-    states_covered: int
-    agreements: int
-    projects: int
-    total_budget_usd: Decimal
+from registry.versioned_cache import remember
 
 
 @dataclass
@@ -50,23 +39,6 @@ class RegionGroup:
     @property
     def agreement_count(self) -> int:
         return sum(s.agreement_count for s in self.states)
-
-
-def key_figures(states: list[State] | None = None) -> KeyFigures:
-    """Shelters, states and agreements from `states_with_support()` (pass its result to save its queries), plus one
-    query for the projects and their budget."""
-    if states is None:
-        states = states_with_support()
-    projects = remember(
-        "figures:projects", lambda: Project.objects.aggregate(count=Count("id"), budget=Sum("budget_usd"))
-    )
-    return KeyFigures(
-        active_shelters=sum(s.shelter_count for s in states),
-        states_covered=sum(1 for s in states if s.shelter_count),
-        agreements=sum(s.agreement_count for s in states),
-        projects=projects["count"],
-        total_budget_usd=projects["budget"] or Decimal(0),
-    )
 
 
 def support_counts() -> dict[int, tuple[int, int]]:

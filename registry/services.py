@@ -1,16 +1,18 @@
-"""Writes on registry records that staff trigger in bulk (admin actions, commands), each recorded in the history."""
+"""Writes on registry records that touch several rows: staff bulk actions (admin actions, commands), each recorded
+in the history, and an agreement's support items."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from registry.models import Shelter, ShelterStatus
+from registry.models import CooperationAgreement, Shelter, ShelterStatus, SupportItem
 
 
 def _locked(shelters: Iterable[Shelter]) -> list[Shelter]:
@@ -56,3 +58,15 @@ def shelter_close(*, shelters: Iterable[Shelter], user: AbstractBaseUser | None,
         _save(shelter, user=user, reason=change_reason, fields=["status"])
         changed.append(shelter)
     return changed
+
+
+@transaction.atomic
+def agreement_items_replace(*, agreement: CooperationAgreement, items: Iterable[Mapping[str, Any]]) -> None:
+    """Make `items` (field values of SupportItem) the agreement's whole list of support items."""
+    agreement.items.all().delete()
+    agreement_items_add(agreement=agreement, items=items)
+
+
+def agreement_items_add(*, agreement: CooperationAgreement, items: Iterable[Mapping[str, Any]]) -> None:
+    """Add support items (field values of SupportItem) to the agreement, in one query."""
+    SupportItem.objects.bulk_create(SupportItem(agreement=agreement, **item) for item in items)

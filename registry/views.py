@@ -1,4 +1,8 @@
-"""Public pages for the home page, shelters, states and border regions."""
+"""Public pages of shelters and states, and the list-page machinery every app's lists use.
+
+Pages that combine several apps (home, a state's or region's page, a shelter with its projects and news) are
+composed in config.views.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,14 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import Http404
-from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView
 from django_filters import FilterSet
 from django_filters.views import FilterView
 
-from config.cache import VersionedCountPaginator, query_key, remember
-from news.models import Article
-from projects.models import Project
 from registry import selectors
 from registry.filters import ShelterFilter, StateFilter
-from registry.models import BorderRegion, Shelter, State
+from registry.models import Shelter, State
+from registry.versioned_cache import VersionedCountPaginator, query_key
 
 # Lists on detail pages show this many rows, then link to the filtered list for the rest.
 RELATED_LIMIT = 50
@@ -55,20 +55,6 @@ class FilteredListView(ClampedPaginationMixin, FilterView):
         return filterset
 
 
-class HomeView(TemplateView):
-    template_name = "home.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        states = selectors.states_with_support()
-        return super().get_context_data(
-            figures=selectors.key_figures(states),
-            by_state=selectors.support_by_state(states),
-            by_region=selectors.support_by_region(states),
-            latest_articles=Article.objects.for_list()[:3],
-            **kwargs,
-        )
-
-
 class ShelterListView(FilteredListView):
     filterset_class = ShelterFilter
 
@@ -77,16 +63,9 @@ class ShelterListView(FilteredListView):
 
 
 class ShelterDetailView(DetailView):
-    queryset = Shelter.objects.for_detail()
+    """A shelter with its agreements; config.views.ShelterPageView adds the other apps' records about it."""
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        shelter = self.object
-        project_ids = {a.project_id for a in shelter.agreements.all() if a.project_id}
-        return super().get_context_data(
-            articles=Article.objects.filter(shelters=shelter)[:RELATED_LIMIT],
-            projects=Project.objects.filter(pk__in=project_ids) if project_ids else Project.objects.none(),
-            **kwargs,
-        )
+    queryset = Shelter.objects.for_detail()
 
 
 class StateListView(FilteredListView):
@@ -102,50 +81,3 @@ class StateListView(FilteredListView):
         context = super().get_context_data(**kwargs)
         context["region_groups"] = [g for g in selectors.states_by_region(list(self.object_list)) if g.states]
         return context
-
-
-class StateDetailView(DetailView):
-    model = State
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        state = self.object
-        shelters = Shelter.objects.for_summary().filter(state=state)
-        projects = Project.objects.for_list().filter(states=state)
-        articles = Article.objects.for_list().filter(states=state)
-        return super().get_context_data(
-            shelters=shelters[:RELATED_LIMIT],
-            shelter_total=remember(f"state-count:shelters:{state.pk}", shelters.count),
-            projects=projects[:RELATED_LIMIT],
-            project_total=remember(f"state-count:projects:{state.pk}", projects.count),
-            articles=articles[:RELATED_LIMIT],
-            article_total=remember(f"state-count:articles:{state.pk}", articles.count),
-            related_limit=RELATED_LIMIT,
-            **kwargs,
-        )
-
-
-class RegionDetailView(TemplateView):
-    template_name = "registry/region_detail.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        region = kwargs.pop("region")
-        if region not in BorderRegion.values:
-            raise Http404(_("There is no border region called “%(region)s”.") % {"region": region})
-        states = [s for s in selectors.states_with_support() if s.region == region]
-        shelters = Shelter.objects.for_summary().in_region(region)
-        projects = Project.objects.for_list().in_region(region)
-        articles = Article.objects.for_list().in_region(region)
-        return super().get_context_data(
-            region=region,
-            region_label=BorderRegion(region).label,
-            states=states,
-            active_shelters=sum(s.shelter_count for s in states),
-            agreement_total=sum(s.agreement_count for s in states),
-            shelters=shelters[:RELATED_LIMIT],
-            shelter_total=remember(f"region-count:shelters:{region}", shelters.count),
-            projects=projects[:RELATED_LIMIT],
-            project_total=remember(f"region-count:projects:{region}", projects.count),
-            articles=articles[:10],
-            related_limit=RELATED_LIMIT,
-            **kwargs,
-        )

@@ -1,8 +1,10 @@
-"""Ready clients and shared objects for every test."""
+"""Ready clients, shared objects and helpers for every test."""
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -10,7 +12,7 @@ from tests.factories import UserFactory
 
 PASSWORD = "correct-horse-battery-staple"
 
-# Tests of what is kept under the data version (config.cache) commit for real: it is only used outside
+# Tests of what is kept under the data version (registry.versioned_cache) commit for real: it is only used outside
 # transactions. The migrated reference data is restored afterwards.
 committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -46,3 +48,14 @@ def token_client(staff_user) -> APIClient:
     token, _ = Token.objects.get_or_create(user=staff_user)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
+
+
+def url(name: str, lang: str = "en", **kwargs) -> str:
+    """The public page's URL in one language (the site's URLs carry the language prefix)."""
+    with translation.override(lang):
+        return reverse(name, kwargs=kwargs or None)
+
+
+def titles(response) -> set[str]:
+    """The titles of the records a list page shows."""
+    return {record.title for record in response.context["object_list"]}

@@ -17,18 +17,16 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import viewsets
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from registry.api import AnonThrottle, CookieSessionAuthentication, UserThrottle
 from registry.filters import ShelterFilter
 from registry.hsds import mapping
 from registry.models import Shelter
+from registry.rest.json import JSONRenderer
 
 HSDS_VERSION = "3.1"
 HSDS_PROFILE = "https://docs.openreferral.org/en/v3.1/"
@@ -39,11 +37,10 @@ _TRUE, _FALSE = {"true", "1"}, {"false", "0"}
 
 
 class HsdsView(APIView):
-    """What every HSDS endpoint shares: anyone reads, nobody writes, the API's throttles, JSON only."""
+    """What every HSDS endpoint shares: anyone reads, nobody writes, JSON only; authentication and throttles are
+    the API's (REST_FRAMEWORK settings)."""
 
-    authentication_classes = [TokenAuthentication, CookieSessionAuthentication]
     permission_classes = [AllowAny]
-    throttle_classes = [AnonThrottle, UserThrottle]
     renderer_classes = [JSONRenderer]
     http_method_names = ["get", "head", "options"]
     schema = None  # described by HSDS's own OpenAPI document, not the registry's

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override as override_language
 from django_filters import FilterSet
 
-from config.cache import query_key, remember
+from registry.versioned_cache import query_key, remember
 
 register = template.Library()
 

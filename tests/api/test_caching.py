@@ -1,4 +1,4 @@
-"""Conditional GET (ETag, Last-Modified, 304) and the caches kept under the data version (config.cache).
+"""Conditional GET (ETag, Last-Modified, 304) and the caches kept under the data version (registry.versioned_cache).
 
 The cached paths only run outside transactions (a transaction may hold writes the version does not know yet), so
 the tests of those commit for real: transaction=True, with the migrated reference data restored afterwards.

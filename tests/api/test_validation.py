@@ -130,7 +130,7 @@ def test_update_raises_the_version_and_a_lost_race_answers_409(editor_client):
     shelter = ShelterFactory(capacity=10)
 
     ok = patch(editor_client, "shelters", shelter.slug, {"capacity": 11})
-    with mock.patch("registry.serializers.claim_next_version", side_effect=StaleEditError(shelter)):
+    with mock.patch("registry.rest.serializers.claim_next_version", side_effect=StaleEditError(shelter)):
         raced = patch(editor_client, "shelters", shelter.slug, {"capacity": 12})
 
     assert ok.json()["version"] == 2

@@ -1,4 +1,4 @@
-"""The list fast path (registry.serializers.ValuesPlan) must produce exactly what the list serializers produce."""
+"""The list fast path (registry.rest.values_plan.ValuesPlan) must produce exactly what the list serializers produce."""
 
 from datetime import date
 from decimal import Decimal
@@ -11,7 +11,8 @@ from rest_framework.test import APIRequestFactory
 from news.api import ArticleViewSet
 from projects.api import ProjectViewSet, ThematicAreaViewSet
 from registry.api import AgreementViewSet, DonorViewSet, ShelterViewSet, StateViewSet
-from registry.serializers import AgreementSerializer, ShelterListSerializer, ValuesPlan, values_plan
+from registry.rest.values_plan import ValuesPlan, values_plan
+from registry.serializers import AgreementSerializer, ShelterListSerializer
 from tests.api.conftest import build_dataset
 from tests.factories import ShelterFactory, state
 

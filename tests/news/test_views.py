@@ -4,21 +4,11 @@ from datetime import date
 from http import HTTPStatus
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
+from tests.conftest import titles, url
 from tests.factories import ArticleFactory, ProjectFactory, ShelterFactory, state
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name: str, lang: str = "en", **kwargs) -> str:
-    with translation.override(lang):
-        return reverse(name, kwargs=kwargs or None)
-
-
-def titles(response) -> set[str]:
-    return {article.title for article in response.context["object_list"]}
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 from django.test import override_settings
 
-from config.cache import data_version
+from registry.versioned_cache import data_version
 
 
 def test_data_version_under_a_cache_that_keeps_nothing():

@@ -5,6 +5,7 @@ from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
+from axes.helpers import get_client_ip_address
 from axes.models import AccessAttempt
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -116,7 +117,13 @@ def test_lockout_is_per_username_and_address(admin_user):
     assert admin_login("officer", PASSWORD, "203.0.113.7").status_code == HTTPStatus.TOO_MANY_REQUESTS
 
 
-@override_settings(AXES_FAILURE_LIMIT=3, NUM_PROXIES=1)
+# What config/settings.py derives from NUM_PROXIES=1.
+@override_settings(
+    AXES_FAILURE_LIMIT=3,
+    NUM_PROXIES=1,
+    AXES_IPWARE_PROXY_COUNT=0,
+    AXES_IPWARE_META_PRECEDENCE_ORDER=("HTTP_X_FORWARDED_FOR",),
+)
 def test_lockout_uses_the_client_address_behind_a_proxy(admin_user):
     """Behind the proxy all requests come from its address; X-Forwarded-For tells the clients apart."""
 
@@ -128,6 +135,22 @@ def test_lockout_uses_the_client_address_behind_a_proxy(admin_user):
         login("wrong password", "203.0.113.7")
     assert login(PASSWORD, "203.0.113.7").status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert login(PASSWORD, "198.51.100.20").status_code == HTTPStatus.FOUND
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (1, "203.0.113.7", "203.0.113.7"),
+        (1, "6.6.6.6, 203.0.113.7", "203.0.113.7"),  # an entry the client wrote itself, on the left, is ignored
+        (2, "6.6.6.6, 203.0.113.7, 10.0.0.2", "203.0.113.7"),
+    ],
+)
+def test_the_client_address_is_counted_from_the_right_of_x_forwarded_for(rf, settings, proxies, forwarded, expected):
+    # The django-ipware settings as config/settings.py derives them from NUM_PROXIES.
+    settings.AXES_IPWARE_PROXY_COUNT = proxies - 1
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR",)
+    request = rf.post("/admin/login/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert get_client_ip_address(request) == expected
 
 
 @override_settings(AXES_FAILURE_LIMIT=3)

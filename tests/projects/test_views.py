@@ -5,9 +5,8 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
+from tests.conftest import titles, url
 from tests.factories import (
     ArticleFactory,
     CooperationAgreementFactory,
@@ -20,15 +19,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name: str, lang: str = "en", **kwargs) -> str:
-    with translation.override(lang):
-        return reverse(name, kwargs=kwargs or None)
-
-
-def titles(response) -> set[str]:
-    return {project.title for project in response.context["object_list"]}
 
 
 @pytest.fixture

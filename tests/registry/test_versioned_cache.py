@@ -1,4 +1,5 @@
-"""Results the public pages keep under the data version (config.cache): home figures, list counts, filter forms.
+"""Results the public pages keep under the data version (registry.versioned_cache): home figures, list counts,
+filter forms.
 
 They are reused only outside transactions, so these tests commit for real (transaction=True) and check both the
 saving (fewer queries on the second visit) and the invalidation (any committed change shows at once).

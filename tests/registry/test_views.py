@@ -6,9 +6,8 @@ from http import HTTPStatus
 
 import pytest
 from django.template.loader import get_template
-from django.urls import reverse
-from django.utils import translation
 
+from tests.conftest import url
 from tests.factories import (
     ArticleFactory,
     CooperationAgreementFactory,
@@ -21,11 +20,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name: str, lang: str = "en", **kwargs) -> str:
-    with translation.override(lang):
-        return reverse(name, kwargs=kwargs or None)
 
 
 def names(response) -> set[str]:

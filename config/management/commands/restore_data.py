@@ -10,10 +10,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import override_settings
 
-from config.cache import bump_data_version
 from news.models import Article
 from projects.models import Project
 from registry.models import CooperationAgreement, Donor, Shelter
+from registry.versioned_cache import bump_data_version
 
 
 class Command(BaseCommand):
