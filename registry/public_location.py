@@ -78,10 +78,14 @@ def location_fields() -> list[str]:
     return ["address", "municipality", "latitude", "longitude", *([extra] if extra else [])]
 
 
-def shelter_public_location(shelter: object) -> PublicLocation:
-    """public_location() of a Shelter, or of a values() row holding location_fields()."""
+def shelter_public_location(shelter: object, prefix: str = "") -> PublicLocation:
+    """public_location() of a Shelter, or of a values() row holding location_fields() (each name after `prefix`,
+    e.g. "shelter__" in a row of agreements; fields a row lacks count as empty)."""
     if isinstance(shelter, dict):
-        value = shelter.get
+
+        def value(name: str, default: object = None) -> object:
+            return shelter.get(prefix + name, default)
+
     else:
 
         def value(name: str, default: object = None) -> object:

@@ -22,7 +22,7 @@ from rest_framework.renderers import BaseRenderer
 
 from registry.formulas import neutralise
 from registry.models import Shelter, SupportItem
-from registry.public_location import EXACT, location_fields, public_location, shelter_public_location
+from registry.public_location import location_fields, shelter_public_location
 from registry.rest.values_plan import RelatedKeys
 
 MULTI_VALUE_SEPARATOR = "; "
@@ -310,11 +310,5 @@ class AgreementCSVRenderer(CSVRenderer):
         visibility = [f"shelter__{name}" for name in location_fields() if name == "location_visibility"]
         for row in values_rows(queryset, [*AGREEMENT_FIELDS, *visibility], {"items": _items}):
             # The shelter's municipality only where the shelter publishes it.
-            row["shelter__municipality"] = public_location(
-                address="",
-                municipality=row["shelter__municipality"],
-                latitude=None,
-                longitude=None,
-                visibility=row.get("shelter__location_visibility", EXACT),
-            ).municipality
+            row["shelter__municipality"] = shelter_public_location(row, prefix="shelter__").municipality
             yield row

@@ -226,3 +226,33 @@ def test_geojson_points_all_lie_within_mexico(client):
     points = [feature["geometry"]["coordinates"] for feature in collection["features"]]
     assert len(points) == 4
     assert all(-118.45 <= lon <= -86.70 and 14.50 <= lat <= 32.75 for lon, lat in points)
+
+
+@pytest.fixture
+def shown_by(monkeypatch):
+    """Stands in for Shelter.location_visibility (read by registry.public_location where the model has it)."""
+    from registry import public_location as rules
+
+    real = rules.public_location
+
+    def use(visibility: str) -> None:
+        monkeypatch.setattr(rules, "public_location", lambda **kwargs: real(**{**kwargs, "visibility": visibility}))
+
+    return use
+
+
+@pytest.mark.parametrize("visibility", ["municipality", "hidden"])
+def test_exports_publish_no_address_nor_point_of_a_shelter_not_shown_exactly(
+    full_records, client, shown_by, visibility
+):
+    shown_by(visibility)
+
+    (shelter,) = csv_rows(body(client.get(f"{API}/shelters/?format=csv")))
+    (feature,) = json.loads(body(client.get(f"{API}/shelters/?format=geojson")))["features"]
+    (agreement,) = csv_rows(body(client.get(f"{API}/agreements/?format=csv")))
+
+    assert (shelter["address"], shelter["latitude"], shelter["longitude"]) == ("", "", "")
+    assert feature["geometry"] is None and feature["properties"]["address"] == ""
+    municipality = "Tapachula" if visibility == "municipality" else ""
+    assert shelter["municipality"] == feature["properties"]["municipality"] == agreement["municipality"] == municipality
+    assert shelter["state_code"] == agreement["state_code"] == "MX-CHP"  # the state is always public
