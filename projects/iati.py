@@ -11,7 +11,7 @@ The Standard's rules beyond the XSD that this export follows are listed, and imp
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 
 from django.conf import settings
@@ -64,6 +64,15 @@ def _narrative(parent: etree._Element, text: str, language: str | None = None) -
     if language and language != DEFAULT_LANGUAGE:
         narrative.set(XML_LANG, language)
     narrative.text = _text(text)
+    return parent
+
+
+def _narratives(parent: etree._Element, texts: Mapping[str, str]) -> etree._Element:
+    """One narrative per language that has a text: the activity's own language first, without xml:lang."""
+    ordered = sorted(texts.items(), key=lambda item: item[0] != DEFAULT_LANGUAGE)
+    for language, text in ordered:
+        if _text(text or ""):
+            _narrative(parent, text, language)
     return parent
 
 
@@ -152,16 +161,16 @@ def activity(project: Project, today: date | None = None, *, vocabulary_uri: str
         etree.SubElement(root, "activity-scope", code=scope)
     etree.SubElement(root, "recipient-country", code="MX", percentage="100")
 
-    areas = [(area.slug, area.name_en, area.dac_sector) for area in project.thematic_areas.all()]
+    areas = [
+        (area.slug, {"en": area.name_en, "es": area.name_es}, area.dac_sector) for area in project.thematic_areas.all()
+    ]
     for sector in iati_rules.sectors(areas):
         attributes = {"vocabulary": sector.vocabulary, "code": sector.code}
         if sector.vocabulary == iati_rules.VOCABULARY_REPORTING_ORG and vocabulary_uri:
             attributes["vocabulary-uri"] = vocabulary_uri
         if sector.percentage is not None:
             attributes["percentage"] = str(sector.percentage)
-        element = etree.SubElement(root, "sector", attributes)
-        if sector.name:
-            _narrative(element, sector.name)
+        _narratives(etree.SubElement(root, "sector", attributes), sector.names)
 
     for period in iati_rules.budget_periods(total=project.budget_usd, start=start_of(project), end=end_of(project)):
         budget = etree.SubElement(root, "budget", type="1", status=period.status)  # BudgetType 1: original

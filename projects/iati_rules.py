@@ -21,8 +21,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -56,7 +56,7 @@ class Sector:
     vocabulary: str
     code: str
     percentage: Decimal | None
-    name: str = ""
+    names: Mapping[str, str] = field(default_factory=dict)  # per language; the organisation's codes have them
 
 
 def activity_dates(
@@ -113,12 +113,13 @@ def budget_periods(*, total: Decimal | None, start: date, end: date | None) -> l
     return periods
 
 
-def sectors(areas: Iterable[tuple[str, str, str]]) -> list[Sector]:
-    """Rules 4 and 5, from (slug, name, DAC code) of each thematic area: the organisation's codes, then DAC's."""
+def sectors(areas: Iterable[tuple[str, Mapping[str, str], str]]) -> list[Sector]:
+    """Rules 4 and 5, from (slug, names per language, DAC code) of each thematic area: the organisation's codes,
+    then DAC's."""
     areas = list(areas)
-    own = list(dict.fromkeys(slug for slug, _name, _dac in areas))
-    names = {slug: name for slug, name, _dac in areas}
-    dac = list(dict.fromkeys(code for _slug, _name, code in areas if code))
+    own = list(dict.fromkeys(slug for slug, _names, _dac in areas))
+    names = {slug: dict(area_names) for slug, area_names, _dac in areas}
+    dac = list(dict.fromkeys(code for _slug, _names, code in areas if code))
     result = [Sector(VOCABULARY_REPORTING_ORG, slug, _whole(own), names[slug]) for slug in own]
     result += [Sector(VOCABULARY_DAC, code, _whole(dac)) for code in dac]
     return result

@@ -25,9 +25,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext
 
-from registry.models import Shelter, ShelterStatus
+from registry.models import PopulationGroup, Service, Shelter, ShelterStatus
 from registry.public_location import PublicLocation, shelter_public_location
 
 # Flipped bits per record kind; the version nibble and the variant bits are left alone.
@@ -98,6 +99,19 @@ def shelter_uuid_of(record_id: str, kind: str) -> uuid.UUID | None:
     except ValueError:
         return None
     return value if kind == "service" else uuid.UUID(int=value.int ^ _KIND_MASKS[kind])
+
+
+def term_id(taxonomy: str, code: str) -> str:
+    return str(uuid.uuid5(TAXONOMY_NAMESPACE, f"{taxonomy}:{code}"))
+
+
+def with_term(term: str) -> Q:
+    """Shelters carrying the taxonomy term with this id (HSDS's taxonomy_term_id); none for an unknown id."""
+    for taxonomy, model, path in (("service", Service, "services"), ("population", PopulationGroup, "populations")):
+        for code in model.objects.values_list("code", flat=True):
+            if term_id(taxonomy, code) == term:
+                return Q(**{f"{path}__code": code})
+    return Q(pk__in=[])
 
 
 def _nested_id(shelter: Shelter, name: str) -> str:
@@ -295,16 +309,16 @@ def attributes(shelter: Shelter) -> list[dict[str, Any]]:
         ("population", gettext("Population groups served"), shelter.populations.all()),
     ):
         for term in terms:
-            term_id = str(uuid.uuid5(TAXONOMY_NAMESPACE, f"{taxonomy}:{term.code}"))
+            term_key = term_id(taxonomy, term.code)
             records.append(
                 {
                     "id": _nested_id(shelter, f"attribute:{taxonomy}:{term.code}"),
                     "link_id": str(shelter.uuid),
                     "link_type": "service",
                     "link_entity": "service",
-                    "taxonomy_term_id": term_id,
+                    "taxonomy_term_id": term_key,
                     "taxonomy_term": {
-                        "id": term_id,
+                        "id": term_key,
                         "code": term.code,
                         "name": term.name,
                         "description": label,

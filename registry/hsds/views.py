@@ -1,7 +1,8 @@
 """The HSDS 3.1 API: `/`, `/services`, `/services/{id}`, `/organizations`, `/locations`, `/service_at_locations`
 (each with `/{id}`), read-only, in the JSON and paging that HSDS's OpenAPI description sets out.
 
-Lists take HSDS's `page` and `per_page`, `search` and `modified_after`, `organization_id` where HSDS has it, plus
+Lists take HSDS's `page` and `per_page`, `search`, `modified_after`, `taxonomy_term_id` (the services offered and
+population groups served are the registry's two taxonomies), `organization_id` where HSDS has it, plus
 the registry's own shelter filters (`state`, `region`, `service`, `population`, `status`, ...) through the same
 FilterSet as the shelter pages and API, so the three always agree. `full=true` nests each service fully, as
 `/services/{id}` does.
@@ -89,6 +90,8 @@ class ShelterRecordViewSet(HsdsView, viewsets.ViewSet):
         if self.by_organization and "organization_id" in data:
             owner = mapping.shelter_uuid_of(data["organization_id"], "organization")
             queryset = queryset.filter(uuid=owner) if owner else queryset.none()
+        if "taxonomy_term_id" in data:
+            queryset = queryset.filter(mapping.with_term(data["taxonomy_term_id"]))
         filterset = ShelterFilter(data, queryset=queryset, request=request)
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)

@@ -247,6 +247,11 @@ def test_state_filters_search_and_organization(client, full_shelter):
     organization_id = get(client, f"/services/{full_shelter.uuid}")["organization_id"]
     assert names(f"organization_id={organization_id}") == ["Albergue Belén"]
     assert names("organization_id=nonsense") == []
+    lodging = next(a for a in get(client, f"/services/{full_shelter.uuid}")["attributes"] if "lodging" in str(a))
+    assert names(f"taxonomy_term_id={lodging['taxonomy_term_id']}") == ["Albergue Belén"]
+    assert names(f"taxonomy_term_id={uuid.uuid4()}") == []
+    assert names("modified_after=2099-01-01T00:00:00Z") == []
+    assert len(names("modified_after=2000-01-01T00:00:00Z")) == 3
     assert [loc["name"] for loc in get(client, "/locations?state=MX-BCN")["contents"]] == ["Casa del Migrante"]
 
 

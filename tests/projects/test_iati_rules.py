@@ -130,14 +130,14 @@ def test_actual_only_where_it_has_happened(kwargs, expected):
 
 
 def test_one_area_is_the_whole_activity_in_both_vocabularies():
-    assert sectors([("protection", "Protection", "15190")]) == [
-        Sector("99", "protection", Decimal(100), "Protection"),
+    assert sectors([("protection", {"en": "Protection", "es": "Protección"}, "15190")]) == [
+        Sector("99", "protection", Decimal(100), {"en": "Protection", "es": "Protección"}),
         Sector("1", "15190", Decimal(100)),
     ]
 
 
 def test_areas_sharing_a_dac_code_give_one_dac_sector_at_100():
-    result = sectors([("protection", "Protection", "15190"), ("data", "Data", "15190")])
+    result = sectors([("protection", {"en": "Protection"}, "15190"), ("data", {"en": "Data"}, "15190")])
 
     assert [(s.vocabulary, s.code, s.percentage) for s in result] == [
         ("99", "protection", None),
@@ -147,7 +147,9 @@ def test_areas_sharing_a_dac_code_give_one_dac_sector_at_100():
 
 
 def test_several_codes_without_recorded_shares_get_no_percentages():
-    result = sectors([("protection", "Protection", "15190"), ("health", "Health", "12220"), ("x", "X", "")])
+    result = sectors(
+        [("protection", {"en": "Protection"}, "15190"), ("health", {"en": "Health"}, "12220"), ("x", {"en": "X"}, "")]
+    )
 
     assert [(s.vocabulary, s.code) for s in result] == [
         ("99", "protection"),
@@ -170,7 +172,7 @@ def test_no_areas_no_sectors():
 def varied_projects():
     protection = ThematicAreaFactory(slug="protection", name_en="Protection", dac_sector="15190")
     data = ThematicAreaFactory(slug="data", name_en="Data", dac_sector="15190")
-    health = ThematicAreaFactory(slug="health", name_en="Health", dac_sector="12220")
+    health = ThematicAreaFactory(slug="health", name_en="Health", name_es="Salud", dac_sector="12220")
     return [
         ProjectFactory(
             title="Years only",
@@ -294,6 +296,9 @@ def test_the_export_writes_what_the_rules_decide(varied_projects, client):
         ("99", "health", "100"),
         ("1", "12220", "100"),
     ]
+    # The organisation's own sectors are named in each language (xml:lang where not the activity's English).
+    own = single.find("sector[@vocabulary='99']")
+    assert [(n.get(XML_LANG), n.text) for n in own.findall("narrative")] == [(None, "Health"), ("es", "Salud")]
 
     assert acts["Running, no end"].find("budget") is None
     assert acts["Future"].find("activity-date[@type='2']") is None
