@@ -6,7 +6,6 @@ from typing import Any
 
 from django.db.models import Count, Model, QuerySet
 from django.http import Http404
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
@@ -55,7 +54,7 @@ class ProjectViewSet(FacetsMixin, ApiModelViewSet):
         renderers = super().get_renderers()
         for renderer in renderers:
             if isinstance(renderer, IATIRenderer):
-                renderer.vocabulary_uri = self.request.build_absolute_uri(reverse("api:thematic-area-list"))
+                renderer.request = self.request
         return renderers
 
     def get_object(self) -> Model:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
 
 from projects import iati
 from projects.models import Project
@@ -52,11 +54,15 @@ class IATIRenderer(ExportRenderer):
     format = "iati"
     filename = "projects-iati"
     allows_empty = False  # the IATI schema requires at least one iati-activity
-    #: Where the reporting organisation's sector vocabulary (the thematic areas) is published; set per request.
-    vocabulary_uri = ""
+    #: The request the document answers (set by the viewset): it tells where the reporting organisation's sector
+    #: vocabulary, the thematic areas, is published.
+    request: HttpRequest | None = None
 
     def stream(self, rows: Iterable[Project]) -> Iterator[str]:
-        return iati.stream(rows, vocabulary_uri=self.vocabulary_uri)
+        vocabulary_uri = ""
+        if self.request is not None:
+            vocabulary_uri = self.request.build_absolute_uri(reverse("api:thematic-area-list"))
+        return iati.stream(rows, vocabulary_uri=vocabulary_uri)
 
     def content_disposition(self) -> str:
         return f'attachment; filename="{self.filename}.xml"'
