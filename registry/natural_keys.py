@@ -1,6 +1,6 @@
-"""CSV/XLSX import and export of registry records (django-import-export), keyed on natural keys.
+"""The one base of every app's CSV/XLSX import and export resources (django-import-export), keyed on natural keys.
 
-Rules shared by every resource here and in projects/news: rows are matched on the natural key (a shelter's slug,
+Rules shared by every resource of registry, projects and news: rows are matched on the natural key (a shelter's slug,
 an agreement's reference, ...), related records are named by their natural keys too (a state by its ISO code, a
 donor by its acronym); each row is validated like a form (model `full_clean`: choices, constraints, uniqueness);
 an unknown key is a rejected row with a reason, never a silent blank; and when any row is rejected the whole import

@@ -38,6 +38,7 @@ def export_response(request: HttpRequest, renderer: ExportRenderer, queryset: Qu
         # In a transaction the version may not know this connection's writes: validate by the data itself.
         summary = queryset.order_by().aggregate(count=Count("pk", distinct=True), latest=Max("updated_at"))
         etag = _etag(request, renderer, f"{summary['count']}|{summary['latest']}")
+    # Answered here, before the export is read, not by ConditionalGetMiddleware once it has been.
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
         return not_modified

@@ -176,5 +176,6 @@ class ApiModelViewSet(viewsets.ModelViewSet):
         if last_modified is not None:
             response["Last-Modified"] = http_date(last_modified.timestamp())
         # HTTP dates have whole seconds: compare at that precision, or a sub-second update would never match.
+        # Not ConditionalGetMiddleware: it would give HTML pages ETags, and their 304s a CSP nonce the page lacks.
         timestamp = int(last_modified.timestamp()) if last_modified is not None else None
         return get_conditional_response(request._request, etag=etag, last_modified=timestamp, response=response)
