@@ -17,6 +17,10 @@ def _funders(project: Project) -> list[str]:
     return sorted({agreement.donor.name for agreement in project.agreements.all()})
 
 
+def _dac_sectors(project: Project) -> list[str]:
+    return list(dict.fromkeys(area.dac_sector for area in project.thematic_areas.all() if area.dac_sector))
+
+
 PROJECT_COLUMNS: tuple[Column, ...] = (
     Column("prima_id", "#activity+code+prima", lambda p: p.prima_id),
     Column("projects_id", "#activity+code+projects", lambda p: p.projects_id),
@@ -26,7 +30,10 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
     Column("funders", "#org+name+funder", _funders),
     Column("status", "#status", lambda p: p.status),
     Column("project_type", "#activity+type", lambda p: p.project_type),
-    Column("thematic_areas", "#sector+name", lambda p: [area.name_en for area in p.thematic_areas.all()]),
+    # Names in each language, HXL's language attributes telling which (+i_es, +i_en).
+    Column("thematic_areas_es", "#sector+name+i_es", lambda p: [area.name_es for area in p.thematic_areas.all()]),
+    Column("thematic_areas_en", "#sector+name+i_en", lambda p: [area.name_en for area in p.thematic_areas.all()]),
+    Column("dac_sectors", "#sector+code+dac", lambda p: _dac_sectors(p)),
     Column("thematic_area_codes", "#sector+code", lambda p: [area.slug for area in p.thematic_areas.all()]),
     Column("start_year", "#date+start+year", lambda p: p.start_year),
     Column("end_year", "#date+end+year", lambda p: p.end_year),

@@ -21,7 +21,7 @@ from django.db.models import QuerySet
 from rest_framework.renderers import BaseRenderer
 
 from registry.formulas import neutralise
-from registry.models import Shelter, SupportItem
+from registry.models import PopulationGroup, Service, Shelter, SupportItem
 from registry.public_location import location_fields, shelter_public_location
 from registry.rest.values_plan import RelatedKeys
 
@@ -177,8 +177,12 @@ SHELTER_COLUMNS: tuple[Column, ...] = (
     Column("longitude", "#geo+lon", itemgetter("longitude")),
     Column("status", "#status", itemgetter("status")),
     Column("services", "#service+code", itemgetter("services")),
-    # #population is a number of people in HXL; codes of the groups served are #beneficiary.
+    Column("services_es", "#service+name+i_es", itemgetter("services_es")),
+    Column("services_en", "#service+name+i_en", itemgetter("services_en")),
+    # #population is a number of people in HXL; the groups served are #beneficiary.
     Column("populations", "#beneficiary+code", itemgetter("populations")),
+    Column("populations_es", "#beneficiary+name+i_es", itemgetter("populations_es")),
+    Column("populations_en", "#beneficiary+name+i_en", itemgetter("populations_en")),
     Column("capacity", "#capacity+beds", itemgetter("capacity")),
     Column("average_daily_arrivals", "#population+arrivals+avg", itemgetter("average_daily_arrivals")),
     Column("peak_daily_arrivals", "#population+arrivals+peak", itemgetter("peak_daily_arrivals")),
@@ -190,6 +194,10 @@ SHELTER_COLUMNS: tuple[Column, ...] = (
 )
 
 
+def _names_by_code(model: type[Service | PopulationGroup]) -> dict[str, tuple[str, str]]:
+    return {code: (es, en) for code, es, en in model.objects.values_list("code", "name_es", "name_en")}
+
+
 def shelter_rows(queryset: QuerySet) -> Iterator[dict[str, Any]]:
     """Shelter rows with the location each shelter publishes (registry.public_location) in place of the stored one."""
     related = {
@@ -197,7 +205,15 @@ def shelter_rows(queryset: QuerySet) -> Iterator[dict[str, Any]]:
         "populations": RelatedKeys.of(Shelter, "populations", "code").fetch,
     }
     fields = list(dict.fromkeys([*SHELTER_FIELDS, *location_fields()]))
+    # The vocabularies are small: their names in both languages, read once per export, by code.
+    names = {
+        "services": _names_by_code(Service),
+        "populations": _names_by_code(PopulationGroup),
+    }
     for row in values_rows(queryset, fields, related):
+        for field, by_code in names.items():
+            row[f"{field}_es"] = [by_code[code][0] for code in row[field]]
+            row[f"{field}_en"] = [by_code[code][1] for code in row[field]]
         location = shelter_public_location(row)
         row.update(
             address=location.address,

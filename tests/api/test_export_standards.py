@@ -256,3 +256,16 @@ def test_exports_publish_no_address_nor_point_of_a_shelter_not_shown_exactly(
     municipality = "Tapachula" if visibility == "municipality" else ""
     assert shelter["municipality"] == feature["properties"]["municipality"] == agreement["municipality"] == municipality
     assert shelter["state_code"] == agreement["state_code"] == "MX-CHP"  # the state is always public
+
+
+def test_names_come_in_both_languages_with_hxl_language_attributes(full_records, client):
+    shelters = hxl.data(io.BytesIO(body(client.get(f"{API}/shelters/?format=csv"))))
+    projects = hxl.data(io.BytesIO(body(client.get(f"{API}/projects/?format=csv"))))
+    shelter, project = next(iter(shelters)), next(iter(projects))
+
+    assert shelter.get("#service+name+i_es") == "Alojamiento; Atención médica"
+    assert shelter.get("#service+name+i_en") == "Lodging; Medical care"
+    assert shelter.get("#beneficiary+name+i_en") == "Children and adolescents; Women"
+    assert project.get("#sector+name+i_en") == "Protection"
+    assert project.get("#sector+name+i_es") == full_records["project"].thematic_areas.get().name_es
+    assert {"+i_es", "+i_en"} <= {a for tag in shelters.display_tags for a in ["+" + x for x in tag.split("+")[1:]]}
