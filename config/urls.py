@@ -6,9 +6,12 @@ from drf_spectacular.views import SpectacularAPIView
 
 from config import health
 from config.api import ApiDocsView, ApiRedocView
+from config.page_upload import import_pages_view
 from config.sitemaps import sitemaps
 
 urlpatterns = [
+    # Before the admin's own URLs: a staff screen that writes projects, articles and registry records at once.
+    path("admin/import-pages/", admin.site.admin_view(import_pages_view), name="import_pages"),
     path("admin/", admin.site.urls),
     # Outside i18n_patterns: balancers and the benchmark need fixed, unprefixed, unredirected URLs.
     path("healthz", health.healthz, name="healthz"),

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from news.models import Article
 from news.resources import ArticleResource
-from projects.admin import can_import_pages
 from registry.admin_mixins import VersionedHistoryAdmin
 
 
@@ -21,22 +18,20 @@ class ArticleAdmin(VersionedHistoryAdmin):
     resource_classes = [ArticleResource]
     change_list_template = "admin/change_list_page_import.html"
     list_display = ("title", "published_on", "state_names", "shelter_count", "project_count", "public_page")
-    list_filter = ("published_on", "states__region", ("states", RelatedOnlyFieldListFilter))
+    list_filter = ("published_on", "language", "states__region", ("states", RelatedOnlyFieldListFilter))
     search_fields = ("title", "slug", "summary", "body")
     autocomplete_fields = ("states", "shelters", "projects")
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("created_at", "updated_at", "version")
     date_hierarchy = "published_on"
     fieldsets = (
-        (None, {"fields": ("title", "slug", "published_on", "summary", "body", "source_url", "press_contact")}),
+        (
+            None,
+            {"fields": ("title", "slug", "published_on", "language", "summary", "body", "source_url", "press_contact")},
+        ),
         (_("Related records"), {"fields": ("states", "shelters", "projects")}),
         (_("Record"), {"fields": ("created_at", "updated_at", "version"), "classes": ("collapse",)}),
     )
-
-    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
-        # The page upload lives on the project admin; news pages are uploaded the same way, so link it here too.
-        extra_context = {**(extra_context or {}), "can_import_pages": can_import_pages(request)}
-        return super().changelist_view(request, extra_context)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         return (

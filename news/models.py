@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -34,6 +35,11 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):  # type: ig
         return self.get(slug=slug)
 
 
+class ArticleLanguage(models.TextChoices):
+    SPANISH = "es", _("Spanish")
+    ENGLISH = "en", _("English")
+
+
 class Article(VersionedModel):
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
@@ -42,6 +48,13 @@ class Article(VersionedModel):
     body = models.TextField(_("body"), blank=True)
     source_url = models.URLField(_("source URL"), blank=True)
     press_contact = models.TextField(_("press contact"), blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=ArticleLanguage.choices,
+        blank=True,
+        help_text=_("The language the article was published in."),
+    )
     states = models.ManyToManyField(State, blank=True, related_name="articles", verbose_name=_("states"))
     shelters = models.ManyToManyField(Shelter, blank=True, related_name="articles", verbose_name=_("shelters"))
     projects = models.ManyToManyField(Project, blank=True, related_name="articles", verbose_name=_("projects"))
@@ -55,6 +68,13 @@ class Article(VersionedModel):
         # PostgreSQL reads this order from an index (news/migrations/0003; SQLite cannot index NULLS LAST).
         verbose_name = _("news article")
         verbose_name_plural = _("news articles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(language__in=["", *ArticleLanguage.values]),
+                name="article_language_valid",
+                violation_error_message=_("The language must be Spanish, English or left empty."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -55,6 +55,7 @@ class ArticleSerializer(VersionedUpdateMixin, ArticleListSerializer):
             *ArticleListSerializer.Meta.fields[:-2],
             "body",
             "press_contact",
+            "language",
             "shelters",
             "projects",
             "version",

@@ -80,8 +80,11 @@ def _iso(value: date) -> str:
     return value.isoformat()
 
 
-def start_of(project: Project) -> date:
-    return project.start_date or date(project.start_year, 1, 1)
+def start_of(project: Project) -> date | None:
+    """None for a project whose source gave no dates (the IOM Development Fund's pages): nothing is guessed."""
+    if project.start_date:
+        return project.start_date
+    return date(project.start_year, 1, 1) if project.start_year else None
 
 
 def end_of(project: Project) -> date | None:
@@ -148,7 +151,8 @@ def activity(project: Project, today: date | None = None, *, vocabulary_uri: str
         etree.SubElement(root, "participating-org", role=ROLE_IMPLEMENTING, ref=org_ref, type=ORG_TYPE_MULTILATERAL),
         org_name,
     )
-    etree.SubElement(root, "other-identifier", ref=project.prima_id, type=OTHER_ID_REPORTING_ORG)
+    if project.prima_id:  # older projects have none
+        etree.SubElement(root, "other-identifier", ref=project.prima_id, type=OTHER_ID_REPORTING_ORG)
     etree.SubElement(root, "activity-status", code=ACTIVITY_STATUS[project.status])
     for activity_date in _activity_dates(project, today):
         element = etree.SubElement(
@@ -190,6 +194,10 @@ def stream(projects: Iterable[Project], *, vocabulary_uri: str = "") -> Iterator
     )
     today = timezone.localdate()
     for project in projects:
+        # IATI needs at least one activity date; a project whose source gave none (the IOM Development Fund's
+        # pages) cannot be published as an activity until staff enter its dates, and no date is invented for it.
+        if start_of(project) is None and end_of(project) is None:
+            continue
         element = activity(project, today, vocabulary_uri=vocabulary_uri)
         yield etree.tostring(element, encoding="unicode", pretty_print=True)
     yield "</iati-activities>\n"

@@ -4,11 +4,12 @@
    period-start). A project's budget is split into calendar-year periods, the first from the project's start, the
    last to its end; the amount is spread evenly over the days, so every period of an even split is marked
    indicative (BudgetStatus 1). A budget whose project fits within one such period is that period's own figure
-   (committed, BudgetStatus 2). Each value-date is its period's start, so it lies inside the period. Without an end
-   there is no period, and so no budget.
+   (committed, BudgetStatus 2). Each value-date is its period's start, so it lies inside the period. Without a
+   start and an end there is no period, and so no budget.
 2. Activity dates: each end of the activity is dated once. An actual date (ActivityDateType 2, 4) is written only
    where the exact day is recorded, the activity has reached it (actual start: implementation began; actual end:
-   completed) and it is not in the future; otherwise the date is planned (1, 3).
+   completed) and it is not in the future; otherwise the date is planned (1, 3). An end nobody recorded gets no
+   date; a project with no date at all is left out of the export (IATI needs at least one).
 3. No invented days: where only the year is recorded, the planned date is 1 January (start) or 31 December (end)
    of it, and the activity-date's narrative says that only the year is known.
 4. Sectors: thematic areas are reported twice, as the reporting organisation's own vocabulary (SectorVocabulary 99,
@@ -62,19 +63,20 @@ class Sector:
 def activity_dates(
     *,
     start_date: date | None,
-    start_year: int,
+    start_year: int | None,
     end_date: date | None,
     end_year: int | None,
     started: bool,
     completed: bool,
     today: date,
 ) -> list[ActivityDate]:
-    """Rules 2 and 3: one start date and, where an end is recorded, one end date."""
+    """Rules 2 and 3: one date for each end of the activity that is recorded (none is made up for the other)."""
+    dates = []
     if start_date is not None:
         actual = started and start_date <= today
-        dates = [ActivityDate(ACTUAL_START if actual else PLANNED_START, start_date)]
-    else:
-        dates = [ActivityDate(PLANNED_START, date(start_year, 1, 1), year_only=True)]
+        dates.append(ActivityDate(ACTUAL_START if actual else PLANNED_START, start_date))
+    elif start_year is not None:
+        dates.append(ActivityDate(PLANNED_START, date(start_year, 1, 1), year_only=True))
     if end_date is not None:
         actual = completed and end_date <= today
         dates.append(ActivityDate(ACTUAL_END if actual else PLANNED_END, end_date))
@@ -83,12 +85,12 @@ def activity_dates(
     return dates
 
 
-def budget_periods(*, total: Decimal | None, start: date, end: date | None) -> list[BudgetPeriod]:
+def budget_periods(*, total: Decimal | None, start: date | None, end: date | None) -> list[BudgetPeriod]:
     """Rule 1: calendar-year periods from start to end (inclusive), the total spread evenly over their days.
 
     The cents are rounded per period and the last period takes the remainder, so the periods add up to the total.
     """
-    if total is None or end is None:
+    if total is None or start is None or end is None:
         return []
     end = max(start, end)
     bounds: list[tuple[date, date]] = []

@@ -90,14 +90,15 @@ class ProjectQuerySet(models.QuerySet["Project"]):
 
 
 class ProjectManager(models.Manager.from_queryset(ProjectQuerySet)):  # type: ignore[misc]
-    def get_by_natural_key(self, prima_id: str) -> Project:
-        return self.get(prima_id=prima_id)
+    def get_by_natural_key(self, projects_id: str) -> Project:
+        return self.get(projects_id=projects_id)
 
 
 class Project(VersionedModel):
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    start_year = models.PositiveSmallIntegerField(_("start year"))
+    # Empty when the source gives no dates (the IOM Development Fund's project pages do not).
+    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
     end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
     start_date = models.DateField(_("start date"), null=True, blank=True, help_text=_("When the exact day is known."))
     end_date = models.DateField(_("end date"), null=True, blank=True, help_text=_("When the exact day is known."))
@@ -109,9 +110,21 @@ class Project(VersionedModel):
     coverage = models.CharField(_("coverage"), max_length=120, blank=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     idf_region = models.CharField(_("IDF region"), max_length=120, blank=True)
-    prima_id = models.CharField(_("Prima ID"), max_length=20, unique=True)
+    # Older projects have no Prima ID: the Projects ID is the key every project has (unique when present, below).
+    prima_id = models.CharField(_("Prima ID"), max_length=20, blank=True)
     projects_id = models.CharField(_("Projects ID"), max_length=20, unique=True)
-    benefiting_member_states = models.CharField(_("benefiting member states"), max_length=255, blank=True)
+    benefiting_member_states = models.CharField(
+        _("benefiting member states"),
+        max_length=255,
+        blank=True,
+        help_text=_("ISO 3166-1 codes separated by commas, e.g. MX,GT."),
+    )
+    extra_labels = models.JSONField(
+        _("other labelled values"),
+        default=list,
+        blank=True,
+        help_text=_("Labels and values of the source page that have no field of their own, kept as they were."),
+    )
     summary = models.TextField(_("summary"), blank=True)
     description = models.TextField(_("description"), blank=True)
     source_url = models.URLField(_("source URL"), blank=True)
@@ -124,7 +137,8 @@ class Project(VersionedModel):
     objects = ProjectManager()
 
     class Meta:
-        ordering = ["-start_year", "title"]
+        # Projects without dates sort after dated ones, on both databases.
+        ordering = [F("start_year").desc(nulls_last=True), "title"]
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         indexes = [models.Index(fields=["-start_year", "title"], name="project_start_title_idx")]
@@ -142,7 +156,14 @@ class Project(VersionedModel):
                 name="project_end_date_after_start",
             ),
             models.CheckConstraint(
-                condition=Q(start_year__gte=1950, start_year__lte=2100), name="project_start_year_plausible"
+                condition=Q(start_year__isnull=True) | Q(start_year__gte=1950, start_year__lte=2100),
+                name="project_start_year_plausible",
+            ),
+            models.UniqueConstraint(
+                fields=["prima_id"],
+                condition=~Q(prima_id=""),
+                name="project_prima_id_unique_when_present",
+                violation_error_message=_("Another project already has this Prima ID."),
             ),
             models.CheckConstraint(condition=Q(status__in=ProjectStatus.values), name="project_status_valid"),
         ]
@@ -158,18 +179,20 @@ class Project(VersionedModel):
         return choice_label(ProjectStatus, self.status)
 
     def natural_key(self) -> tuple[str]:
-        return (self.prima_id,)
+        return (self.projects_id,)
 
     @property
     def period(self) -> str:
+        if self.start_year is None:
+            return str(self.end_year or "")
         if self.end_year and self.end_year != self.start_year:
             return f"{self.start_year}–{self.end_year}"
         return str(self.start_year)
 
 
 class ProjectObjectiveManager(models.Manager["ProjectObjective"]):
-    def get_by_natural_key(self, prima_id: str, position: int) -> ProjectObjective:
-        return self.get(project__prima_id=prima_id, position=position)
+    def get_by_natural_key(self, projects_id: str, position: int) -> ProjectObjective:
+        return self.get(project__projects_id=projects_id, position=position)
 
 
 class ProjectObjective(models.Model):
@@ -194,6 +217,6 @@ class ProjectObjective(models.Model):
         return f"{self.position}) {self.text[:60]}"
 
     def natural_key(self) -> tuple[str, int]:
-        return (self.project.prima_id, self.position)
+        return (self.project.projects_id, self.position)
 
     natural_key.dependencies = ["projects.project"]  # type: ignore[attr-defined]

@@ -44,7 +44,7 @@ class ProjectListSerializer(ApiModelSerializer):
         many=True, slug_field="slug", queryset=ThematicArea.objects.all(), required=False
     )
     states = StateKeyField(many=True, required=False, help_text=_("ISO 3166-2 codes of the states covered."))
-    start_year = serializers.IntegerField(**YEAR_RANGE)
+    start_year = serializers.IntegerField(**YEAR_RANGE, allow_null=True)  # empty when the source gives no dates
     end_year = serializers.IntegerField(**YEAR_RANGE, allow_null=True, required=False)
     budget_usd = MoneyField(allow_null=True, required=False, help_text=_("Budget in USD, not negative."))
 
@@ -96,6 +96,7 @@ class ProjectSerializer(VersionedUpdateMixin, ProjectListSerializer):
             "year",
             "idf_region",
             "benefiting_member_states",
+            "extra_labels",
             "description",
             "source_url",
             "objectives",
@@ -103,7 +104,7 @@ class ProjectSerializer(VersionedUpdateMixin, ProjectListSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["version", "created_at", "updated_at"]
+        read_only_fields = ["version", "created_at", "updated_at", "extra_labels"]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         errors: dict[str, str] = {}

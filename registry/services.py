@@ -3,6 +3,7 @@ in the history, and an agreement's support items."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -10,9 +11,12 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext
 
-from registry.models import CooperationAgreement, Shelter, ShelterStatus, SupportItem
+from registry.importers.pages import DonorMention, NewsPage, ShelterMention, fold
+from registry.importers.records import RecordWriter
+from registry.models import CooperationAgreement, Donor, Shelter, ShelterStatus, SupportCategory, SupportItem
 
 
 def _locked(shelters: Iterable[Shelter]) -> list[Shelter]:
@@ -58,6 +62,144 @@ def shelter_close(*, shelters: Iterable[Shelter], user: AbstractBaseUser | None,
         _save(shelter, user=user, reason=change_reason, fields=["status"])
         changed.append(shelter)
     return changed
+
+
+# --- page import: the shelters, donors and agreements a news item announces ----------------------------------
+
+
+def shelter_key(name: str) -> str:
+    """A shelter's name for matching: no accents, case, punctuation, leading "Albergue"/"Refugio" or articles, so
+    "Albergue Jesús el Buen Pastor" and "albergue jesus el buen pastor" are one shelter."""
+    key = re.sub(r"[^\w\s]", " ", fold(name))
+    key = re.sub(r"\s+", " ", key).strip()
+    key = re.sub(r"^(albergue|refugio|shelter)\s+(para\s+migrantes\s+)?", "", key)
+    return re.sub(r"^(el|la|los|las|the)\s+", "", key)
+
+
+@transaction.atomic(savepoint=False)  # a failure aborts the whole import: no savepoint to return to
+def shelter_match_or_create(*, writer: RecordWriter, mention: ShelterMention) -> Shelter | None:
+    """The registry's shelter a page names, matched on its name without regard to accents, case, punctuation or
+    the "Albergue" prefix (a longer name of the same shelter matches too, if only one shelter fits); a shelter the
+    registry does not know is created in the state the page places it in, with a warning to verify it."""
+    index: dict[str, list[int]] = writer.cache.setdefault("shelters", {})
+    if not index:
+        for pk, name in Shelter.objects.values_list("pk", "name"):
+            index.setdefault(shelter_key(name), []).append(pk)
+    key = shelter_key(mention.name)
+    matches = index.get(key) or [
+        pk for known, pks in index.items() for pk in pks if known.startswith(key + " ") or key.startswith(known + " ")
+    ]
+    if matches:
+        found = list(Shelter.objects.filter(pk__in=matches).select_related("state"))
+        if len(found) > 1:
+            found = [s for s in found if s.state.iso_code == mention.state_iso] or found
+            if len(found) > 1:
+                writer.warn(
+                    gettext("%(count)s shelters are named “%(name)s”; linked to the one in %(state)s")
+                    % {"count": len(found), "name": mention.name, "state": found[0].state},
+                    mention.line,
+                )
+        writer.record(str(Shelter._meta.verbose_name), found[0].slug, "unchanged")
+        return found[0]
+
+    state = writer.states.get(mention.state_iso or "")
+    if state is None:
+        writer.warn(
+            gettext("shelter “%(name)s” is not in the registry and no state is named: skipped")
+            % {"name": mention.name},
+            mention.line,
+        )
+        return None
+    basis = {
+        "clause": gettext("the state named right after it"),
+        "sentence": gettext("the state named in the same sentence"),
+        "paragraph": gettext("the only state named in the same paragraph"),
+        "article": gettext("the first state the article names"),
+    }[mention.state_basis]
+    shelter = Shelter(name=mention.name, state=state)
+    shelter.slug = writer.unique_slug(Shelter, slugify(mention.name), 200)
+    writer.create(shelter, shelter.slug, {"name": mention.name, "state": state})
+    writer.warn(
+        gettext(
+            "shelter “%(name)s” was not in the registry: created in %(state)s (%(basis)s); "
+            "verify its state and add its details"
+        )
+        % {"name": mention.name, "state": state.name, "basis": basis},
+        mention.line,
+    )
+    index.setdefault(key, []).append(shelter.pk)
+    return shelter
+
+
+@transaction.atomic(savepoint=False)  # a failure aborts the whole import: no savepoint to return to
+def donor_match_or_create(*, writer: RecordWriter, mention: DonorMention) -> Donor:
+    """The donor by acronym; a new one is created. The registry's name for a donor is curated: blanks are filled
+    only."""
+    donor = Donor.objects.filter(acronym__iexact=mention.acronym).first()
+    if donor is None:
+        if Donor.objects.filter(name__iexact=mention.name).exists():
+            raise writer.fail(
+                gettext("a donor named “%(name)s” exists under another acronym than %(acronym)s")
+                % {"name": mention.name, "acronym": mention.acronym}
+            )
+        donor = Donor(name=mention.name, acronym=mention.acronym, country=mention.country)
+        writer.create(
+            donor, mention.acronym, {"name": mention.name, "acronym": mention.acronym, "country": mention.country}
+        )
+        return donor
+    writer.record_update(donor, donor.acronym, writer.update(donor, {"country": donor.country or mention.country}))
+    return donor
+
+
+@transaction.atomic(savepoint=False)  # a failure aborts the whole import: no savepoint to return to
+def agreements_record(*, writer: RecordWriter, page: NewsPage, shelters: list[Shelter], donors: list[Donor]) -> None:
+    """One agreement per donor and shelter for the programme phase the article announces, with its support."""
+    if not donors:
+        writer.warn(
+            gettext("the article announces agreements but names no donor with its acronym: agreements not recorded")
+        )
+        return
+    phase = page.programme_phase
+    if phase is None:
+        phase = 1
+        writer.warn(gettext("the article does not say which programme phase or year this is: phase 1 assumed"))
+    for donor in donors:
+        for shelter in shelters:
+            reference = f"{donor.acronym}-{phase}-{shelter.slug}"[:80]
+            agreement = (
+                CooperationAgreement.objects.filter(reference=reference).first()
+                or CooperationAgreement.objects.filter(shelter=shelter, donor=donor, programme_phase=phase).first()
+            )
+            if agreement is None:
+                agreement = CooperationAgreement(
+                    reference=reference, shelter=shelter, donor=donor, programme_phase=phase
+                )
+                writer.create(agreement, reference, {"shelter": shelter, "donor": donor, "programme_phase": phase})
+            else:
+                writer.record(str(CooperationAgreement._meta.verbose_name), agreement.reference, "unchanged")
+            _support_items(writer, agreement, page)
+
+
+def _support_items(writer: RecordWriter, agreement: CooperationAgreement, page: NewsPage) -> None:
+    existing = list(agreement.items.all())
+    for item in page.support_items:
+        key = f"{agreement.reference} / {item.category}: {item.description}"
+        if _has_item(existing, item.category, item.description):
+            writer.record(str(SupportItem._meta.verbose_name), key, "unchanged")
+            continue
+        new = SupportItem(agreement=agreement, category=item.category, description=item.description)
+        writer.create(new, key, {"category": item.category, "description": item.description})
+        existing.append(new)
+
+
+def _has_item(existing: list[SupportItem], category: str, description: str) -> bool:
+    """Whether the agreement already records this support, perhaps in staff's own words: any item of the same
+    category does for goods; a training topic must match (one name containing the other)."""
+    same = [i for i in existing if i.category == category]
+    if category != SupportCategory.TRAINING:
+        return bool(same)
+    wanted = fold(description)
+    return any(wanted in fold(i.description) or fold(i.description) in wanted for i in same)
 
 
 @transaction.atomic

@@ -1,5 +1,7 @@
-"""Importers that turn documents into registry records.
+"""Importers that turn documents into records.
 
-`pages` parses saved pages of the IOM Mexico website (plain Python, no Django); `load` maps what it finds onto the
-models. Nothing is imported here, so the parser can be used and tested without Django settings.
+`pages` parses pages saved from IOM's websites (plain Python, no Django); `records` holds what every app's import
+service shares (the report with each field's old → new value, the refusal naming file and line, the writer). The
+writes themselves are each app's `services.py`; the all-or-nothing batch is `config.page_import`. Nothing is
+imported here, so the parser can be used and tested without Django settings.
 """

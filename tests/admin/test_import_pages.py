@@ -8,14 +8,14 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from config.page_import import pages_import
 from news.models import Article
 from projects.models import Project
-from registry.importers.load import import_pages
 
 pytestmark = pytest.mark.django_db
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
-URL = reverse("admin:projects_project_import_pages")
+URL = reverse("import_pages")
 
 
 def upload(*names: str, content: bytes | None = None) -> list[SimpleUploadedFile]:
@@ -50,7 +50,7 @@ def test_preview_then_confirm_imports_what_the_command_would(staff_client):
 
     # the same pages through the importer the command uses: nothing left to change
     sources = [(n, (SAMPLES / n).read_text()) for n in ("project_health_posts.txt", "news_agreements.txt")]
-    again = import_pages(sources=sources, dry_run=True, change_reason="test")
+    again = pages_import(sources=sources, dry_run=True, change_reason="test")
     assert again.created == 0 and again.updated == 0
     assert imported == {(p.prima_id, p.title) for p in Project.objects.all()}
 

@@ -23,7 +23,7 @@ def set_dac_sectors(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0002_initial'),
+        ('projects', '0004_member_states_as_iso_codes'),
     ]
 
     operations = [
