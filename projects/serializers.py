@@ -25,7 +25,7 @@ class ThematicAreaSerializer(ApiModelSerializer):
 
     class Meta:
         model = ThematicArea
-        fields = ["url", "slug", "name", "name_en", "name_es", "description", "position", "dac_sector", "project_count"]
+        fields = ["url", "slug", "name", "name_en", "name_es", "description", "position", "project_count"]
 
 
 class ProjectObjectiveSerializer(ApiModelSerializer):
