@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import re
@@ -23,6 +24,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -54,6 +56,7 @@ class Endpoint:
     name: str
     path: str
     kind: str  # baseline | page | html_list | api_list | export
+    body: str = ""  # a form body to POST (near-me posts the position), else a GET
 
 
 @dataclass
@@ -359,18 +362,27 @@ def parse_wrk(output: str) -> Run:
     )
 
 
-def wrk(url: str, seconds: float) -> Run:
+def wrk(url: str, seconds: float, body: str = "") -> Run:
     command = [
         "wrk", "--latency", "-t", "2", "-c", str(CONCURRENCY), "-d", f"{max(1, round(seconds))}s",
         "--timeout", "30s", url,
     ]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        if body:
+            script.write(
+                'wrk.method = "POST"\n'
+                'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+                f"wrk.body = {json.dumps(body)}\n"
+            )
+            script.flush()
+            command[1:1] = ["-s", script.name]
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise SystemExit(f"wrk failed on {url}: {result.stderr.strip() or result.stdout.strip()}")
     return parse_wrk(result.stdout)
 
 
-REQUEST_LINE = re.compile(r"logger=registry\.request method=GET path=(\S+) status=(\d+) .*? queries=(\d+) ")
+REQUEST_LINE = re.compile(r"logger=registry\.request method=(?:GET|POST) path=(\S+) status=(\d+) .*? queries=(\d+) ")
 
 
 def queries_per_request(log_path: Path, offset: int, path: str) -> float | None:
@@ -383,7 +395,8 @@ def queries_per_request(log_path: Path, offset: int, path: str) -> float | None:
 
 def check_urls(server: Server, endpoints: list[Endpoint]) -> None:
     for endpoint in endpoints:
-        request = urllib.request.Request(server.url(endpoint.path))
+        data = endpoint.body.encode() if endpoint.body else None
+        request = urllib.request.Request(server.url(endpoint.path), data=data)
         try:
             with urllib.request.urlopen(request, timeout=120) as response:
                 status, length = response.status, len(response.read())
@@ -405,10 +418,11 @@ def measure(server: Server, endpoints: list[Endpoint], args: argparse.Namespace)
     for endpoint in endpoints:
         result = Result(endpoint)
         url = server.url(endpoint.path)
-        wrk(url, args.primer)  # warms connections, worker caches, PostgreSQL buffers (and fills the page cache)
+        # Warms connections, worker caches, PostgreSQL buffers (and fills the page cache).
+        wrk(url, args.primer, endpoint.body)
         offset = server.log_path.stat().st_size
         for _ in range(args.runs):
-            result.runs.append(wrk(url, args.duration))
+            result.runs.append(wrk(url, args.duration, endpoint.body))
         if endpoint.kind != "baseline":
             # The baseline again, right after: the ratio compares runs made under the same background load.
             result.adjacent_baseline.append(wrk(baseline_url, args.duration))
@@ -577,6 +591,9 @@ def endpoints_for(sample: list[str]) -> list[Endpoint]:
         Endpoint("home page", "/es/", "page"),
         Endpoint("shelters by region", f"/es/shelters/?region={region}", "html_list"),
         Endpoint("shelters by state", f"/es/shelters/?state={state}", "html_list"),
+        Endpoint("shelter search, accents folded", "/es/shelters/?q=casa+juarez+medico", "html_list"),
+        # Near me from Mexico City, 250 km around (the bounding box on the latitude/longitude index, then distance).
+        Endpoint("shelters near me (POST)", "/es/shelters/", "html_list", body="lat=19.43&lon=-99.13&radius=250"),
         Endpoint("shelter detail", f"/es/shelters/{shelter}/", "page"),
         Endpoint("project detail", f"/es/projects/{project}/", "page"),
         Endpoint("API shelters, page_size=50", "/api/v1/shelters/?page_size=50", "api_list"),

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "config.middleware.RequestLogMiddleware",  # first, so its duration covers the whole stack
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML compressed; outside the page cache, so replayed pages are compressed too.
+    "config.middleware.PageGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -146,18 +146,22 @@ class Project(VersionedModel):
             models.CheckConstraint(
                 condition=Q(budget_usd__isnull=True) | Q(budget_usd__gte=0),
                 name="project_budget_non_negative",
+                violation_error_message=_("The budget cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(end_year__isnull=True) | Q(end_year__gte=F("start_year")),
                 name="project_end_year_after_start",
+                violation_error_message=_("The end year cannot be before the start year."),
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="project_end_date_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
             ),
             models.CheckConstraint(
                 condition=Q(start_year__isnull=True) | Q(start_year__gte=1950, start_year__lte=2100),
                 name="project_start_year_plausible",
+                violation_error_message=_("The start year must be between 1950 and 2100."),
             ),
             models.UniqueConstraint(
                 fields=["prima_id"],
@@ -165,7 +169,11 @@ class Project(VersionedModel):
                 name="project_prima_id_unique_when_present",
                 violation_error_message=_("Another project already has this Prima ID."),
             ),
-            models.CheckConstraint(condition=Q(status__in=ProjectStatus.values), name="project_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=ProjectStatus.values),
+                name="project_status_valid",
+                violation_error_message=_("Choose a status from the list."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from registry import services
+from registry import admin_accounts, services  # noqa: F401 (admin_accounts registers the user and group admins)
 from registry.admin_mixins import HistoryAdmin, ReferenceAdmin, VersionedHistoryAdmin, VersionedInlineMixin
 from registry.models import (
     CooperationAgreement,
@@ -157,8 +157,8 @@ class ShelterAdmin(VersionedHistoryAdmin):
                 )
             },
         ),
-        (_("Contact"), {"fields": ("phone", "email", "website")}),
-        (_("Record"), {"fields": VERSIONED_STAMPS, "classes": ("collapse",)}),
+        (_("Contact"), {"fields": ("phone", "whatsapp", "email", "website")}),
+        (_("Record"), {"fields": ("source_url", *VERSIONED_STAMPS), "classes": ("collapse",)}),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Shelter]:

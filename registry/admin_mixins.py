@@ -10,6 +10,7 @@ covers versioned records edited in inlines (agreements on a shelter) and the his
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -21,16 +22,20 @@ from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import NoReverseMatch
 from django.utils import formats as date_formats
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin, ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.results import RowResult
 from simple_history.admin import SimpleHistoryAdmin
 
+from registry.history import defer_history, record_history
 from registry.models import VersionedModel
+from registry.natural_keys import rejection_sentences
 
 VERSION_FIELD = "loaded_version"
 #: Changes listed in a stale-edit message before it is cut short.
@@ -61,6 +66,11 @@ def claim_next_version(obj: VersionedModel, loaded_version: int) -> None:
     obj.version = loaded_version + 1
 
 
+def local_time(moment: datetime) -> str:
+    """A moment as staff read it elsewhere in the admin: in the site's time zone, not the database's UTC."""
+    return str(date_formats.localize(timezone.localtime(moment)))
+
+
 def _text(value: Any, field: forms.Field) -> str:
     if value is None or value == "":
         return "—"
@@ -81,7 +91,7 @@ def saved_since(model: type[models.Model], pk: Any, loaded_version: int) -> str 
     editors = sorted({str(record.history_user) for record in later if record.history_user is not None})
     return gettext("Saved as version %(version)s on %(date)s by %(editors)s.") % {
         "version": later[0].version,
-        "date": date_formats.localize(later[0].history_date),
+        "date": local_time(later[0].history_date),
         "editors": ", ".join(editors) or gettext("an import or a command"),
     }
 
@@ -261,7 +271,7 @@ class VersionedAdminMixin:
         if request.method != "POST":
             return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
         record = self.model.history.filter(history_id=version_id).first()
-        request._reverting_to = date_formats.localize(record.history_date) if record else version_id
+        request._reverting_to = local_time(record.history_date) if record else version_id
         try:
             with transaction.atomic():
                 return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
@@ -296,6 +306,8 @@ class StrictImportExportMixin(ImportMixin, ExportActionMixin):
     """
 
     import_formats = [CSV, XLSX]
+    # UTF-8 with a byte-order mark: how Excel recognises UTF-8 in a CSV (without it, "León" opens as "LeÃ³n").
+    to_encoding = "utf-8-sig"
     export_formats = [CSV, XLSX]
     import_error_display = ("message", "row")
     show_change_form_export = False
@@ -317,20 +329,38 @@ class StrictImportExportMixin(ImportMixin, ExportActionMixin):
         selected = [pk for pk in request.POST.getlist("export_items") if pk.isdigit()]
         return self.get_queryset(request).filter(pk__in=selected).values_list("pk", flat=True)  # type: ignore[attr-defined]
 
+    def add_success_message(self, result: Any, request: HttpRequest) -> None:
+        # The library's message is one English sentence for every count; say it with each count's own plural.
+        totals = result.totals
+        parts = [
+            ngettext("%(count)d new record", "%(count)d new records", totals[RowResult.IMPORT_TYPE_NEW]),
+            ngettext("%(count)d updated", "%(count)d updated", totals[RowResult.IMPORT_TYPE_UPDATE]),
+            ngettext("%(count)d unchanged", "%(count)d unchanged", totals[RowResult.IMPORT_TYPE_SKIP]),
+        ]
+        counts = [
+            totals[RowResult.IMPORT_TYPE_NEW],
+            totals[RowResult.IMPORT_TYPE_UPDATE],
+            totals[RowResult.IMPORT_TYPE_SKIP],
+        ]
+        text = ", ".join(part % {"count": count} for part, count in zip(parts, counts, strict=True))
+        self.message_user(  # type: ignore[attr-defined]
+            request,
+            gettext("Import of %(records)s finished: %(counts)s.")
+            % {"records": self.opts.verbose_name_plural, "counts": text},  # type: ignore[attr-defined]
+            messages.SUCCESS,
+        )
+
     def process_result(self, result: Any, request: HttpRequest) -> HttpResponse:
         if result.has_errors() or result.has_validation_errors():
-            reasons = [str(error.error) for error in result.base_errors]
-            for row_number, errors in result.row_errors():
-                reasons.append(gettext("row %(row)s: %(error)s") % {"row": row_number, "error": errors[0].error})
-            for invalid in result.invalid_rows:
-                fields = invalid.field_specific_errors.items()
-                text = "; ".join(f"{field}: {' '.join(errs)}" for field, errs in fields)
-                text = text or "; ".join(invalid.non_field_specific_errors)
-                reasons.append(gettext("row %(row)s: %(error)s") % {"row": invalid.number, "error": text})
+            reasons = rejection_sentences(result)
             self.message_user(  # type: ignore[attr-defined]
                 request,
-                gettext("Nothing was imported: %(count)s rows were rejected. %(reasons)s")
-                % {"count": len(reasons), "reasons": " | ".join(reasons[:10])},
+                ngettext(
+                    "Nothing was imported: %(count)d problem. %(reasons)s",
+                    "Nothing was imported: %(count)d problems. %(reasons)s",
+                    len(reasons),
+                )
+                % {"count": len(reasons), "reasons": " ".join(reasons[:10])},
                 messages.ERROR,
             )
             return HttpResponseRedirect(request.get_full_path().replace("process_import/", "import/"))
@@ -345,6 +375,23 @@ def change_reason(form: forms.BaseForm, change: bool) -> str:
     if not labels:
         return gettext("Saved in the admin without changes")
     return gettext("Changed in the admin: %(fields)s") % {"fields": ", ".join(labels)}
+
+
+def revert_form(form: type[forms.ModelForm], record: models.Model) -> type[forms.ModelForm]:
+    """The change form loaded with the history entry's many-to-many values (simple-history fills the fields only:
+    its form would show the current services, and saving it would keep them)."""
+    initial: dict[str, list[Any]] = {}
+    for field in getattr(type(record), "_history_m2m_fields", ()):
+        if field.name in form.base_fields:
+            snapshot = getattr(record, field.name).model
+            target = snapshot._meta.get_field(field.m2m_reverse_field_name()).attname
+            initial[field.name] = list(getattr(record, field.name).values_list(target, flat=True))
+
+    def __init__(self: forms.ModelForm, *args: Any, **kwargs: Any) -> None:
+        kwargs["initial"] = {**initial, **(kwargs.get("initial") or {})}
+        form.__init__(self, *args, **kwargs)
+
+    return type(form.__name__, (form,), {"__init__": __init__})
 
 
 #: Web addresses typed without a scheme are taken as https (Django 6's default, set now to avoid its warning).
@@ -362,7 +409,25 @@ class HistoryAdmin(StrictImportExportMixin, SimpleHistoryAdmin):
     def save_model(self, request: HttpRequest, obj: models.Model, form: forms.ModelForm, change: bool) -> None:
         if not getattr(obj, "_change_reason", None):
             obj._change_reason = change_reason(form, change)
+        # The history entry waits for the many-to-many values (saved after the record), see log_addition/log_change.
+        defer_history(obj)
         super().save_model(request, obj, form, change)
+
+    # The admin logs a save once the record, its many-to-many values and its inlines are all saved (in the change
+    # form and in the history's revert form alike): the moment to write the save's one history entry.
+    def log_addition(self, request: HttpRequest, obj: models.Model, message: Any) -> Any:
+        record_history(obj, created=True, user=request.user)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request: HttpRequest, obj: models.Model, message: Any) -> Any:
+        record_history(obj, created=False, user=request.user)
+        return super().log_change(request, obj, message)
+
+    def get_form(self, request: HttpRequest, obj: models.Model | None = None, **kwargs: Any) -> type[forms.ModelForm]:
+        form = super().get_form(request, obj, **kwargs)
+        if (record := getattr(request, "_reverting_record", None)) is not None:
+            form = revert_form(form, record)
+        return form
 
     def save_formset(self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool) -> None:
         for inline_form in formset.forms:
@@ -377,7 +442,22 @@ class HistoryAdmin(StrictImportExportMixin, SimpleHistoryAdmin):
         # revert form would still be saved. Refuse it.
         if request.method == "POST" and not self.has_change_history_permission(request):
             raise PermissionDenied
+        record = self.model.history.filter(**{self.opts.pk.attname: object_id, "history_id": version_id}).first()
+        if record is not None:
+            request._reverting_record = record
+            if request.method != "POST" and (left := self._not_restored(request, record)):
+                self.message_user(request, left, messages.WARNING)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _not_restored(self, request: HttpRequest, record: models.Model) -> str:
+        """What a revert leaves as it is now: the records edited in this page's inlines."""
+        kinds = [str(inline.model._meta.verbose_name_plural) for inline in self.get_inline_instances(request)]
+        if not kinds:
+            return ""
+        return gettext(
+            "Reverting restores this record's own fields and lists to the values of %(date)s; it does not restore "
+            "its %(kinds)s, which keep their current values (change them on their own pages)."
+        ) % {"date": local_time(record.history_date), "kinds": ", ".join(kinds)}
 
     @admin.display(description=_("public page"))
     def public_page(self, obj: models.Model) -> str:

@@ -7,6 +7,9 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self) -> None:
+        from registry.validators import guard_text_fields
+
+        guard_text_fields(self)
         # Changes to registry, projects and news records invalidate the anonymous page cache.
         from registry.versioned_cache import connect_signals
 

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 
 from registry.models import (
@@ -310,6 +311,11 @@ def build_shelter(rng: DemoRandom, index: int, state: State, place: Place) -> Sh
     address = f"{rng.choice(STREETS)} {rng.randint(1, 2500)}, Col. {rng.choice(NEIGHBOURHOODS)}, {place.name}"
     capacity = rng.choice(CAPACITIES)
     average = rng.randint(max(1, capacity // 10), capacity)
+    phone = f"+52 {rng.randint(200, 999)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
+    # Most shelters answer WhatsApp, half of them on their phone number.
+    whatsapp = ""
+    if rng.random() < 0.7:
+        whatsapp = phone if rng.random() < 0.5 else f"+52 {rng.randint(200, 999)} {rng.randint(1000000, 9999999)}"
     return Shelter(
         name=name,
         slug=demo_slug(index, name, 200),
@@ -326,11 +332,13 @@ def build_shelter(rng: DemoRandom, index: int, state: State, place: Place) -> Sh
         languages=rng.choice(LANGUAGES),
         eligibility_notes=rng.choice(ELIGIBILITY),
         accessibility_notes=rng.choice(ACCESSIBILITY),
-        phone=f"+52 {rng.randint(200, 999)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
+        phone=phone,
+        whatsapp=whatsapp,
         email=f"contacto{index}@albergues.example.org",
         website=f"https://albergue{index}.example.org/",
         status=rng.weighted(STATUS_WEIGHTS),
-        last_verified=REFERENCE_DATE - timedelta(days=rng.randint(0, 730)),
+        # Counted back from today, so the data always holds records verified within a year and older ones.
+        last_verified=timezone.localdate() - timedelta(days=rng.randint(0, 730)),
     )
 
 

@@ -28,6 +28,7 @@ from registry.models import (
     State,
     SupportCategory,
 )
+from registry.search import fold_text
 
 
 def state_filter(field_name: str, *, distinct: bool = True) -> filters.ModelMultipleChoiceFilter:
@@ -116,12 +117,33 @@ class StateFilter(filters.FilterSet):
         fields: list[str] = []
 
 
+def shelter_search(queryset: QuerySet, name: str, value: str) -> QuerySet:
+    return queryset.search(value)
+
+
+def municipality_search(queryset: QuerySet, name: str, value: str) -> QuerySet:
+    folded = fold_text(value.strip())
+    return queryset.filter(municipality__fold__contains=folded) if folded else queryset
+
+
 class ShelterFilter(filters.FilterSet):
     q = filters.CharFilter(
-        method=text_search(["name", "municipality", "address", "state__name"]), label=_("Search"), max_length=200
+        method=shelter_search,
+        label=_("Search"),
+        max_length=200,
+        help_text=_(
+            "Words that must all appear (accents and case ignored) in the name, municipality, address, state, "
+            "or a service or population served."
+        ),
     )
     state = state_filter("state__iso_code", distinct=False)
     region = region_filter()
+    municipality = filters.CharFilter(
+        method=municipality_search,
+        label=_("Municipality or city"),
+        max_length=120,
+        help_text=_("Part of the municipality's name; accents and case ignored."),
+    )
     service = filters.ModelMultipleChoiceFilter(
         field_name="services__code", to_field_name="code", queryset=Service.objects.all(), label=_("Service")
     )
@@ -132,7 +154,11 @@ class ShelterFilter(filters.FilterSet):
         label=_("Population served"),
     )
     operator_type = filters.ChoiceFilter(choices=OperatorType.choices, label=_("Operator type"))
-    status = filters.ChoiceFilter(choices=ShelterStatus.choices, label=_("Status"))
+    status = filters.MultipleChoiceFilter(
+        choices=ShelterStatus.choices,
+        label=_("Status"),
+        help_text=_("Repeat the parameter for several statuses. The public list shows active shelters by default."),
+    )
     modified_after = modified_after_filter()
     ordering = filters.OrderingFilter(
         fields=(
@@ -144,6 +170,14 @@ class ShelterFilter(filters.FilterSet):
         ),
         label=_("Sort by"),
     )
+
+    # What the public page says under a field, for visitors (the help texts above document the API).
+    visitor_hints = {
+        "q": _("For example: Juárez, médico, mujeres"),
+        "status": _("Only open shelters are shown unless you tick another status."),
+    }
+    # What the public page shows when the visitor chose nothing: open shelters only.
+    page_defaults = {"status": [ShelterStatus.ACTIVE.value]}
 
     class Meta:
         model = Shelter

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from registry.search import bounding_box, distance_km, search_words
+from registry.validators import coordinate_errors
 
 
 class TimeStampedModel(models.Model):
@@ -91,6 +99,19 @@ class State(TimeStampedModel):
     borders_country = models.CharField(
         _("borders country"), max_length=2, choices=BorderCountry.choices, blank=True, default=""
     )
+    # A box around the state (islands included): a shelter's coordinates must lie inside its state's box.
+    latitude_min = models.DecimalField(
+        _("southern limit (latitude)"), max_digits=8, decimal_places=4, null=True, blank=True
+    )
+    latitude_max = models.DecimalField(
+        _("northern limit (latitude)"), max_digits=8, decimal_places=4, null=True, blank=True
+    )
+    longitude_min = models.DecimalField(
+        _("western limit (longitude)"), max_digits=8, decimal_places=4, null=True, blank=True
+    )
+    longitude_max = models.DecimalField(
+        _("eastern limit (longitude)"), max_digits=8, decimal_places=4, null=True, blank=True
+    )
 
     history = HistoricalRecords()
     objects = StateManager()
@@ -100,11 +121,29 @@ class State(TimeStampedModel):
         verbose_name = _("state")
         verbose_name_plural = _("states")
         constraints = [
-            models.CheckConstraint(condition=Q(region__in=BorderRegion.values), name="state_region_valid"),
             models.CheckConstraint(
-                condition=Q(borders_country__in=BorderCountry.values), name="state_borders_country_valid"
+                condition=Q(region__in=BorderRegion.values),
+                name="state_region_valid",
+                violation_error_message=_("Choose a border region from the list."),
             ),
-            models.CheckConstraint(condition=Q(iso_code__startswith="MX-"), name="state_iso_code_mexican"),
+            models.CheckConstraint(
+                condition=Q(borders_country__in=BorderCountry.values),
+                name="state_borders_country_valid",
+                violation_error_message=_("Choose the bordering country from the list, or none."),
+            ),
+            models.CheckConstraint(
+                condition=Q(iso_code__startswith="MX-"),
+                name="state_iso_code_mexican",
+                violation_error_message=_("The ISO 3166-2 code of a Mexican state starts with “MX-”."),
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude_min__isnull=True)
+                | (Q(latitude_min__lt=F("latitude_max")) & Q(longitude_min__lt=F("longitude_max"))),
+                name="state_bounds_ordered",
+                violation_error_message=_(
+                    "The southern limit must be below the northern one, and the western limit west of the eastern one."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -116,6 +155,12 @@ class State(TimeStampedModel):
     @property
     def region_label(self) -> str:
         return choice_label(BorderRegion, self.region)
+
+    @property
+    def bounds(self) -> tuple[Decimal, Decimal, Decimal, Decimal] | None:
+        """(south, north, west, east), or None while the reference data has no box for the state."""
+        limits = (self.latitude_min, self.latitude_max, self.longitude_min, self.longitude_max)
+        return None if None in limits else limits  # type: ignore[return-value]
 
     def natural_key(self) -> tuple[str]:
         return (self.iso_code,)
@@ -178,12 +223,56 @@ class ShelterStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# A record last verified longer ago than this is flagged on the public pages.
+STALE_AFTER_DAYS = 365
+
+whatsapp_validator = RegexValidator(
+    r"^\+[1-9][0-9 ]{7,18}$",
+    _("Write the number with + and the country code, digits and spaces only, e.g. +52 962 123 4567."),
+)
+
+
 class ShelterQuerySet(models.QuerySet["Shelter"]):
     def active(self) -> ShelterQuerySet:
         return self.filter(status=ShelterStatus.ACTIVE)
 
     def in_region(self, region: str) -> ShelterQuerySet:
         return self.filter(state__region=region)
+
+    def search(self, text: str) -> ShelterQuerySet:
+        """Shelters matching every word of `text`, ignoring accents and case, in the name, municipality, address,
+        state, or the Spanish or English name of a service or population served. One query whatever the words:
+        the many-to-many terms are EXISTS subqueries, so no row is repeated and no DISTINCT is needed."""
+        queryset = self
+        for word in search_words(text):
+            terms = Q(name_es__fold__contains=word) | Q(name_en__fold__contains=word)
+            # The few matching terms are found once (an uncorrelated subquery), not once per shelter.
+            services = Shelter.services.through.objects.filter(
+                shelter_id=OuterRef("pk"), service_id__in=Service.objects.filter(terms).values("pk")
+            )
+            populations = Shelter.populations.through.objects.filter(
+                shelter_id=OuterRef("pk"), populationgroup_id__in=PopulationGroup.objects.filter(terms).values("pk")
+            )
+            queryset = queryset.filter(
+                Q(name__fold__contains=word)
+                | Q(municipality__fold__contains=word)
+                | Q(address__fold__contains=word)
+                | Q(state__name__fold__contains=word)
+                | Q(Exists(services))
+                | Q(Exists(populations))
+            )
+        return queryset
+
+    def near(self, latitude: float, longitude: float, radius_km: float) -> ShelterQuerySet:
+        """Shelters within `radius_km`, nearest first, each with `distance_km`. The bounding box uses the
+        latitude/longitude index, so the distance is computed only for the rows inside it."""
+        min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_km)
+        return (
+            self.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon))
+            .annotate(distance_km=distance_km(latitude, longitude))
+            .filter(distance_km__lte=radius_km)
+            .order_by("distance_km", "name", "id")
+        )
 
     def for_list(self) -> ShelterQuerySet:
         return self.select_related("state").prefetch_related("services", "populations")
@@ -240,12 +329,22 @@ class Shelter(VersionedModel):
     eligibility_notes = models.TextField(_("eligibility"), blank=True)
     accessibility_notes = models.TextField(_("accessibility"), blank=True)
     phone = models.CharField(_("phone"), max_length=60, blank=True)
+    whatsapp = models.CharField(
+        _("WhatsApp number"),
+        max_length=20,
+        blank=True,
+        validators=[whatsapp_validator],
+        help_text=_("In international form with the country code, e.g. +52 962 123 4567. Leave empty if none."),
+    )
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=ShelterStatus.choices, default=ShelterStatus.ACTIVE, db_index=True
     )
     last_verified = models.DateField(_("last verified"), null=True, blank=True)
+    source_url = models.URLField(
+        _("source"), max_length=500, blank=True, help_text=_("Where the record came from, e.g. a partner's list.")
+    )
 
     history = HistoricalRecords(m2m_fields=[populations, services])
     objects = ShelterManager()
@@ -257,39 +356,53 @@ class Shelter(VersionedModel):
         indexes = [
             models.Index(fields=["state", "name"], name="shelter_state_name_idx"),
             models.Index(fields=["status", "name"], name="shelter_status_name_idx"),
+            # The near-me bounding box: a range on latitude, then on longitude.
+            models.Index(fields=["latitude", "longitude"], name="shelter_lat_lon_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["name", "state"], name="shelter_unique_name_per_state"),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
                 name="shelter_latitude_range",
+                violation_error_message=_("Latitude must be between -90 and 90."),
             ),
             models.CheckConstraint(
                 condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
                 name="shelter_longitude_range",
+                violation_error_message=_("Longitude must be between -180 and 180."),
             ),
             models.CheckConstraint(
                 condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
                 | (Q(latitude__isnull=False) & Q(longitude__isnull=False)),
                 name="shelter_coordinates_paired",
+                violation_error_message=_("Give latitude and longitude together, or neither."),
             ),
             models.CheckConstraint(
                 condition=Q(average_daily_arrivals__isnull=True) | Q(average_daily_arrivals__gte=0),
                 name="shelter_average_arrivals_non_negative",
+                violation_error_message=_("Average daily arrivals cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(peak_daily_arrivals__isnull=True) | Q(peak_daily_arrivals__gte=0),
                 name="shelter_peak_arrivals_non_negative",
+                violation_error_message=_("Peak daily arrivals cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(peak_daily_arrivals__isnull=True)
                 | Q(average_daily_arrivals__isnull=True)
                 | Q(peak_daily_arrivals__gte=F("average_daily_arrivals")),
                 name="shelter_peak_at_least_average",
+                violation_error_message=_("The peak daily arrivals cannot be below the average daily arrivals."),
             ),
-            models.CheckConstraint(condition=Q(status__in=ShelterStatus.values), name="shelter_status_valid"),
             models.CheckConstraint(
-                condition=Q(operator_type__in=OperatorType.values), name="shelter_operator_type_valid"
+                condition=Q(status__in=ShelterStatus.values),
+                name="shelter_status_valid",
+                violation_error_message=_("Choose a status from the list."),
+            ),
+            models.CheckConstraint(
+                condition=Q(operator_type__in=OperatorType.values),
+                name="shelter_operator_type_valid",
+                violation_error_message=_("Choose an operator type from the list."),
             ),
         ]
 
@@ -313,6 +426,29 @@ class Shelter(VersionedModel):
     @property
     def has_coordinates(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+    @property
+    def verification_is_stale(self) -> bool:
+        """Never verified, or not for more than a year: the visitor should call before going."""
+        if self.last_verified is None:
+            return True
+        return self.last_verified < timezone.localdate() - timedelta(days=STALE_AFTER_DAYS)
+
+    @property
+    def whatsapp_digits(self) -> str:
+        """The number as wa.me wants it: digits only, country code first."""
+        return "".join(ch for ch in self.whatsapp if ch.isdigit())
+
+    @property
+    def phone_dial(self) -> str:
+        """The phone as a tel: URI's number: the leading + and the digits."""
+        digits = "".join(ch for ch in self.phone if ch.isdigit())
+        return f"+{digits}" if self.phone.strip().startswith("+") else digits
+
+    def clean(self) -> None:
+        state = self.state if self.state_id is not None else None
+        if errors := coordinate_errors(state=state, latitude=self.latitude, longitude=self.longitude):
+            raise ValidationError(errors)
 
 
 class DonorQuerySet(models.QuerySet["Donor"]):
@@ -413,12 +549,21 @@ class CooperationAgreement(VersionedModel):
             models.UniqueConstraint(
                 fields=["shelter", "donor", "programme_phase"], name="agreement_unique_shelter_donor_phase"
             ),
-            models.CheckConstraint(condition=Q(programme_phase__gte=1), name="agreement_phase_positive"),
+            models.CheckConstraint(
+                condition=Q(programme_phase__gte=1),
+                name="agreement_phase_positive",
+                violation_error_message=_("The programme phase is 1 or more."),
+            ),
             models.CheckConstraint(
                 condition=Q(programme_year__isnull=True) | Q(programme_year__gte=1990, programme_year__lte=2100),
                 name="agreement_year_plausible",
+                violation_error_message=_("The programme year must be between 1990 and 2100."),
             ),
-            models.CheckConstraint(condition=Q(status__in=AgreementStatus.values), name="agreement_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=AgreementStatus.values),
+                name="agreement_status_valid",
+                violation_error_message=_("Choose a status from the list."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -470,15 +615,19 @@ class SupportItem(models.Model):
                 fields=["agreement", "category", "description"], name="support_item_unique_per_agreement"
             ),
             models.CheckConstraint(
-                condition=Q(category__in=SupportCategory.values), name="support_item_category_valid"
+                condition=Q(category__in=SupportCategory.values),
+                name="support_item_category_valid",
+                violation_error_message=_("Choose a category from the list."),
             ),
             models.CheckConstraint(
                 condition=Q(quantity__isnull=True) | Q(quantity__gte=0),
                 name="support_item_quantity_non_negative",
+                violation_error_message=_("The quantity cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(value_usd__isnull=True) | Q(value_usd__gte=0),
                 name="support_item_value_non_negative",
+                violation_error_message=_("The value cannot be negative."),
             ),
         ]
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 EDITORS = "Editors"
 VIEWERS = "Viewers"
+#: The group names are stored in English; this is how staff read them.
+ROLE_LABELS = {EDITORS: _("Editors"), VIEWERS: _("Viewers")}
 
 #: The records Editors maintain, as "app_label.model_name".
 EDITED_MODELS: tuple[str, ...] = (

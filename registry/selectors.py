@@ -7,8 +7,10 @@ are kept under the data version (registry.versioned_cache), so until a record ch
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db.models import Count
+from django.http import QueryDict
 from django.urls import reverse
 
 from registry.models import BorderRegion, CooperationAgreement, Shelter, ShelterStatus, State
@@ -94,6 +96,17 @@ def support_by_region(states: list[State]) -> list[SupportRow]:
             )
         )
     return rows
+
+
+# Query parameters of the shelter list that do not choose shelters (the map shows every match, in no order).
+NOT_MAP_FILTERS = frozenset({"page", "ordering"})
+
+
+def shelter_map_url(data: QueryDict) -> str:
+    """The GeoJSON of every shelter the list's filters match: the API's export, with the same filters (and the
+    page's defaults spelled out), leaving out blanks, which the API refuses."""
+    params = [(name, v) for name, values in data.lists() if name not in NOT_MAP_FILTERS for v in values if v]
+    return f"{reverse('api:shelter-list')}?{urlencode([*params, ('format', 'geojson')])}"
 
 
 def states_by_region(states: list[State]) -> list[RegionGroup]:

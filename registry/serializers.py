@@ -41,6 +41,7 @@ from registry.rest.serializers import (
     VersionedUpdateMixin,
     reads,
 )
+from registry.validators import coordinate_errors
 
 
 class StateSerializer(ApiModelSerializer):
@@ -177,6 +178,7 @@ class ShelterSerializer(VersionedUpdateMixin, ShelterListSerializer):
             "eligibility_notes",
             "accessibility_notes",
             "phone",
+            "whatsapp",
             "email",
             "website",
             "agreements",
@@ -195,6 +197,11 @@ class ShelterSerializer(VersionedUpdateMixin, ShelterListSerializer):
         if (latitude is None) != (longitude is None):
             missing = "longitude" if longitude is None else "latitude"
             errors[missing] = _("Give latitude and longitude together, or neither.")
+        # The model's own rule (Mexico, and the state's bounding box), as the admin and imports apply it.
+        for field, error in coordinate_errors(
+            state=merged.get("state"), latitude=latitude, longitude=longitude
+        ).items():
+            errors.setdefault(field, error.messages[0])
         average, peak = merged.get("average_daily_arrivals"), merged.get("peak_daily_arrivals")
         if average is not None and peak is not None and peak < average:
             errors["peak_daily_arrivals"] = _("The peak cannot be below the average daily arrivals.")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from registry.importers.pages import DonorMention, NewsPage, ShelterMention, fold
 from registry.importers.records import RecordWriter
 from registry.models import CooperationAgreement, Donor, Shelter, ShelterStatus, SupportCategory, SupportItem
+from registry.roles import ROLE_LABELS, ROLE_PERMISSIONS
 
 
 def _locked(shelters: Iterable[Shelter]) -> list[Shelter]:
@@ -212,3 +213,15 @@ def agreement_items_replace(*, agreement: CooperationAgreement, items: Iterable[
 def agreement_items_add(*, agreement: CooperationAgreement, items: Iterable[Mapping[str, Any]]) -> None:
     """Add support items (field values of SupportItem) to the agreement, in one query."""
     SupportItem.objects.bulk_create(SupportItem(agreement=agreement, **item) for item in items)
+
+
+@transaction.atomic
+def user_apply_role(*, user: AbstractBaseUser) -> str | None:
+    """Make the user's staff status follow their role: a member of Editors or Viewers may sign in to the admin,
+    a user in neither may not (superusers keep their status). Returns the role names, or None without a role."""
+    roles = sorted(user.groups.filter(name__in=ROLE_PERMISSIONS).values_list("name", flat=True))  # type: ignore[attr-defined]
+    wanted = bool(roles) or user.is_superuser  # type: ignore[attr-defined]
+    if user.is_staff != wanted:  # type: ignore[attr-defined]
+        user.is_staff = wanted  # type: ignore[attr-defined]
+        user.save(update_fields=["is_staff"])
+    return ", ".join(str(ROLE_LABELS[role]) for role in roles) or None

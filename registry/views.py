@@ -8,19 +8,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils.cache import patch_cache_control
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView
 from django_filters import FilterSet
 from django_filters.views import FilterView
 
 from registry import selectors
 from registry.filters import ShelterFilter, StateFilter
-from registry.models import Shelter, State
+from registry.forms import NEAR_RADII_KM, NearForm, NearPosition
+from registry.models import Shelter, ShelterStatus, State
 from registry.versioned_cache import VersionedCountPaginator, query_key
 
 # Lists on detail pages show this many rows, then link to the filtered list for the rest.
 RELATED_LIMIT = 50
+
+# Shelters on one printed list page.
+PRINT_PAGE_SIZE = 200
 
 # Filters the API needs but a visitor does not: not shown on the HTML form and ignored there.
 API_ONLY_FILTERS = ("modified_after",)
@@ -55,11 +65,63 @@ class FilteredListView(ClampedPaginationMixin, FilterView):
         return filterset
 
 
+@method_decorator(csrf_exempt, name="dispatch")  # POST here only reads (the position for near-me); nothing changes
 class ShelterListView(FilteredListView):
+    """The shelter finder. Without a status chosen it lists open shelters only.
+
+    "Near me" arrives as a POST body (`lat`, `lon`, `radius`), the filters still in the query string: a body is not
+    written to access logs, caches, browser history or Referer headers, so the position is never stored or logged.
+    """
+
     filterset_class = ShelterFilter
+    near: NearPosition | None = None
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = NearForm(request.POST)
+        if form.is_valid():
+            self.near = form.position()
+        else:
+            messages.error(request, _("Your position could not be read, so the list is not sorted by distance."))
+        response = self.get(request, *args, **kwargs)
+        # The visitor's own browser may keep it (for Back); no shared cache may.
+        patch_cache_control(response, private=True, max_age=600)
+        return response
+
+    def get_filterset_kwargs(self, filterset_class: type[FilterSet]) -> dict[str, Any]:
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        data = (kwargs["data"] or QueryDict()).copy()
+        for name, values in filterset_class.page_defaults.items():
+            if not [value for value in data.getlist(name) if value]:
+                data.setlist(name, values)
+        kwargs["data"] = data
+        return kwargs
 
     def get_queryset(self) -> QuerySet[Shelter]:
         return Shelter.objects.for_cards()
+
+    def get_paginate_by(self, queryset: QuerySet) -> int:
+        # A list to print (`?print=1`) holds a whole state's shelters on one page.
+        return PRINT_PAGE_SIZE if self.request.GET.get("print") else self.paginate_by
+
+    def paginate_queryset(self, queryset: QuerySet, page_size: int) -> tuple[Paginator, Page, Any, bool]:
+        if self.near is None:
+            return super().paginate_queryset(queryset, page_size)
+        near = self.near
+        # Counted every time: a count kept in the cache would be keyed by the position.
+        paginator = self.get_paginator(queryset.near(near.latitude, near.longitude, near.radius_km), page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        filterset = self.filterset
+        valid = filterset.is_valid()
+        return super().get_context_data(
+            near=self.near,
+            near_radii=NEAR_RADII_KM,
+            map_data_url=selectors.shelter_map_url(filterset.data) if valid else "",
+            shows_inactive=valid and set(filterset.form.cleaned_data.get("status") or []) != {ShelterStatus.ACTIVE},
+            **kwargs,
+        )
 
 
 class ShelterDetailView(DetailView):

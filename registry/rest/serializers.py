@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from registry.admin_mixins import claim_next_version
+from registry.history import defer_history, record_history
 
 # Natural keys that name a record's URL: no slash, and starting with a letter or digit.
 URL_KEY = RegexValidator(
@@ -75,7 +76,34 @@ class ApiLinkField(serializers.HyperlinkedIdentityField):
         super().__init__(view_name=f"api:{view_name}", lookup_field=lookup_field, **kwargs)
 
 
-class ApiModelSerializer(serializers.ModelSerializer):
+class OneHistoryEntryMixin:
+    """A write through the API is one history entry holding its many-to-many values, as in the admin (DRF saves
+    the record, then each list: simple-history alone would write an entry for each step; see registry.history)."""
+
+    def create(self, validated_data: dict[str, Any]) -> Any:
+        model = self.Meta.model  # type: ignore[attr-defined]
+        names = {field.name for field in model._meta.many_to_many}
+        lists = {name: validated_data.pop(name) for name in list(validated_data) if name in names}
+        instance = model(**validated_data)
+        defer_history(instance)
+        instance.save()
+        for name, value in lists.items():
+            getattr(instance, name).set(value)
+        record_history(instance, created=True, user=self._history_user())
+        return instance
+
+    def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
+        defer_history(instance)
+        instance = super().update(instance, validated_data)  # type: ignore[misc]
+        record_history(instance, created=False, user=self._history_user())
+        return instance
+
+    def _history_user(self) -> Any:
+        request = self.context.get("request")  # type: ignore[attr-defined]
+        return getattr(request, "user", None)
+
+
+class ApiModelSerializer(OneHistoryEntryMixin, serializers.ModelSerializer):
     """A ModelSerializer that takes input exactly as the schema describes it.
 
     DRF is lenient: a text field takes 12 and trims "  x" before counting its length, a number field takes "12".

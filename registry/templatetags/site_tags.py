@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override as override_language
 from django_filters import FilterSet
 
+from registry.models import BorderRegion
 from registry.versioned_cache import query_key, remember
 
 register = template.Library()
@@ -69,8 +70,12 @@ def active_filters(context: dict[str, Any], filterset: FilterSet) -> list[dict[s
     form = filterset.form
     form.is_valid()  # already run by the view; cached
     entries = []
+    # A page default sent back by the form (the open-shelters status) is not a choice of the visitor's.
+    defaults = getattr(filterset, "page_defaults", {})
     for name in request.GET:
         if name in NOT_FILTERS or name not in form.fields:
+            continue
+        if name in defaults and [v for v in request.GET.getlist(name) if v] == defaults[name]:
             continue
         labels = _value_labels(form, name)
         for value in request.GET.getlist(name):
@@ -80,7 +85,7 @@ def active_filters(context: dict[str, Any], filterset: FilterSet) -> list[dict[s
             remaining = QueryDict(mutable=True)
             for key, values in request.GET.lists():
                 kept = [v for v in values if v and not (key == name and v == value)]
-                if kept and key not in NOT_FILTERS:
+                if kept and key not in NOT_FILTERS and kept != defaults.get(key):
                     remaining.setlist(key, kept)
             query = remaining.urlencode()
             entries.append(
@@ -123,17 +128,16 @@ def ordering_choices(filterset: FilterSet) -> list[tuple[str, str]]:
 def prepare_filter_form(filterset: FilterSet) -> None:
     """Give the shared FilterSet's form the widgets a public page needs; the filters themselves are unchanged.
 
-    Only needed to render the form, which `filter_form` does once per query string and data version.
+    Only needed to render the form, which `filter_form` does once per query string and data version. The
+    FilterSet's help texts document API parameters; a page shows the FilterSet's `visitor_hints` instead.
+    Several values are picked with checkboxes (a multi-select list box needs Ctrl or Cmd).
     """
     form = filterset.form
+    hints = getattr(filterset, "visitor_hints", {})
     for name, field in form.fields.items():
-        field.help_text = ""  # the FilterSet's help texts describe API parameters
-        if isinstance(field, forms.ModelMultipleChoiceField):
-            if name == "state":
-                field.widget = forms.SelectMultiple(attrs={"size": 6})
-                field.help_text = _("Hold Ctrl (Cmd on a Mac) to choose several states.")
-            else:
-                field.widget = forms.CheckboxSelectMultiple()
+        field.help_text = hints.get(name, "")
+        if isinstance(field, forms.ModelMultipleChoiceField | forms.MultipleChoiceField):
+            field.widget = forms.CheckboxSelectMultiple()
             field.widget.choices = field.choices
         elif isinstance(field, forms.ChoiceField) and hasattr(field, "empty_label"):
             if name == "ordering":
@@ -145,6 +149,18 @@ def prepare_filter_form(filterset: FilterSet) -> None:
             field.widget = forms.DateInput(attrs={"type": "date"})
         if name == "q":
             field.widget.input_type = "search"
+    # Bound fields copy the help text when they are made (validation already made them): make them again.
+    form._bound_fields_cache.clear()
+
+
+@register.filter
+def region_groups(field: forms.BoundField) -> list[tuple[str, list[forms.BoundWidget]]]:
+    """A state field's checkboxes grouped by border region, north to south, for one fieldset per region."""
+    groups: dict[str, list[forms.BoundWidget]] = {region.value: [] for region in BorderRegion}
+    for option in field.subwidgets:
+        state = getattr(option.data["value"], "instance", None)
+        groups[getattr(state, "region", BorderRegion.CENTRE)].append(option)
+    return [(str(BorderRegion(region).label), options) for region, options in groups.items() if options]
 
 
 @register.simple_tag(takes_context=True)
@@ -213,14 +229,8 @@ def support_chart(rows: list, chart_id: str, title: str, description: str) -> di
     }
 
 
-PRIMARY_FILTERS = ("q", "state", "region")
-
-
-@register.simple_tag
-def more_filters_open(filterset: FilterSet) -> bool:
-    """Keep the secondary filters unfolded when one of them is set or wrong, so nothing active is hidden."""
-    form = filterset.form
-    return any(name not in PRIMARY_FILTERS and (form.data.get(name) or name in form.errors) for name in form.fields)
+# Filters shown outside the "Filter and sort" disclosure, always visible.
+PRIMARY_FILTERS = ("q",)
 
 
 @register.simple_tag

@@ -75,7 +75,7 @@ def test_csv_preview_shows_new_changed_and_unchanged_rows_then_imports(staff_cli
 
     done = confirm(staff_client, "registry_shelter", response)
     assert done.status_code == HTTPStatus.FOUND
-    assert "1 new, 1 updated" in messages_of(done)
+    assert "1 new record, 1 updated, 1 unchanged" in messages_of(done)
     changed.refresh_from_db()
     same.refresh_from_db()
     assert (changed.capacity, changed.version) == (75, 2)
@@ -104,12 +104,13 @@ def test_preview_rejects_bad_rows_with_reasons_and_writes_nothing(staff_client):
     assert "confirm_form" not in response.context  # nothing to confirm while a row is rejected
     invalid = {row.number: row.error_dict for row in result.invalid_rows}
     assert set(invalid) == {2, 3, 4}
-    assert invalid[2]["state"] == ["No state has ISO 3166-2 code “MX-ZZZ”."]
+    state_error = "“MX-ZZZ” is not a Mexican state; write its name, ISO code (e.g. MX-NLE) or INEGI code (19)."
+    assert invalid[2]["state"] == [state_error]
     assert "status" in invalid[3] and invalid[3]["services"] == ["Unknown services: teleportation."]
     assert "peak" in str(invalid[4]).lower() or "__all__" in invalid[4]
     content = response.content.decode()
     rejected = content[content.index('id="rejected-rows"') : content.index('id="accepted-rows"')]
-    assert "No state has ISO 3166-2 code “MX-ZZZ”." in rejected.replace("&ldquo;", "“").replace("&rdquo;", "”")
+    assert state_error in rejected.replace("&ldquo;", "“").replace("&rdquo;", "”").replace("&#x27;", "'")
     assert "Unknown services: teleportation." in rejected
     # the row that would import is shown too, as an update
     accepted = content[content.index('id="accepted-rows"') :]
@@ -226,11 +227,14 @@ def test_unreadable_file_is_a_form_error(staff_client):
     assert response.context["form"].errors["import_file"]
 
 
-def test_missing_key_column_is_reported(staff_client):
-    response = preview(staff_client, "registry_shelter", csv_file("name,state\nCasa,MX-CHP\n"))
+def test_a_file_without_a_needed_column_is_refused_naming_it_without_a_traceback(staff_client, settings):
+    settings.DEBUG = False
+    response = preview(staff_client, "registry_shelter", csv_file("name,municipality\nCasa,Tapachula\n"))
     assert response.status_code == HTTPStatus.OK
     assert response.context["result"].has_errors()
-    assert "slug" in response.content.decode()
+    content = response.content.decode()
+    assert "The file has no “state” column, which the import needs." in content
+    assert "Traceback" not in content and ".py" not in content and "site-packages" not in content
     assert not Shelter.objects.exists()
 
 

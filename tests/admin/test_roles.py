@@ -231,3 +231,56 @@ def test_api_anonymous_reads_only(shelter):
         HTTPStatus.UNAUTHORIZED,
         HTTPStatus.FORBIDDEN,
     )
+
+
+# --- giving a role in the user form ------------------------------------------------------------------------------
+
+
+def set_groups(client, user, groups) -> object:
+    url = admin_url("auth.user", "change", user.pk)
+    data = admin_form_data(client.get(url))
+    data["groups"] = [str(group.pk) for group in groups]
+    # The admin splits dates and times into two inputs.
+    joined = user.date_joined.astimezone()
+    data.update({"date_joined_0": joined.strftime("%Y-%m-%d"), "date_joined_1": joined.strftime("%H:%M:%S")})
+    response = client.post(url, data, follow=True)
+    assert response.redirect_chain, response.context["adminform"].form.errors
+    return response
+
+
+def test_giving_the_editors_group_lets_a_colleague_sign_in(staff_client):
+    colleague = UserFactory(username="colega", is_staff=False)
+    colleague.set_password("una-clave-larga-2026")
+    colleague.save()
+
+    response = set_groups(staff_client, colleague, [Group.objects.get(name=EDITORS)])
+
+    shown = [str(message) for message in response.context["messages"]]
+    assert "colega can sign in to the admin with the role Editors." in shown
+    colleague.refresh_from_db()
+    assert colleague.is_staff
+    client = client_for(colleague)
+    assert client.get(admin_url("registry.shelter", "add")).status_code == HTTPStatus.OK
+
+
+def test_taking_every_role_away_ends_admin_access_and_says_so(staff_client, viewer):
+    response = set_groups(staff_client, viewer, [])
+
+    shown = " ".join(str(message) for message in response.context["messages"])
+    assert "viewer has no role, so they cannot sign in to the admin" in shown
+    viewer.refresh_from_db()
+    assert not viewer.is_staff
+
+
+def test_the_user_form_says_staff_status_follows_the_role(staff_client, editor):
+    form = staff_client.get(admin_url("auth.user", "change", editor.pk)).context["adminform"].form
+    assert form.fields["is_staff"].disabled
+    assert "Follows the role" in str(form.fields["is_staff"].help_text)
+
+
+def test_group_permissions_read_as_sentences(staff_client):
+    group = Group.objects.get(name=EDITORS)
+    form = staff_client.get(admin_url("auth.group", "change", group.pk)).context["adminform"].form
+    labels = {label for _value, label in form.fields["permissions"].choices}
+    assert "Registry · Shelter: can change" in labels
+    assert "Registry · History of shelters: can view" in labels

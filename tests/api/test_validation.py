@@ -87,12 +87,13 @@ def test_shelter_slug_is_derived_from_the_name_and_must_be_unique(editor_client)
 
 
 def test_coordinates_are_numbers_stored_to_six_decimals(editor_client):
-    response = post(editor_client, "shelters", {**SHELTER, "latitude": 16.56600049, "longitude": -95.1010004})
+    # A point in Chiapas, the shelter's state (Tapachula).
+    response = post(editor_client, "shelters", {**SHELTER, "latitude": 14.90600049, "longitude": -92.2610004})
 
     assert response.status_code == HTTPStatus.CREATED
     shelter = Shelter.objects.get(slug="albergue-nuevo")
-    assert (shelter.latitude, shelter.longitude) == (Decimal("16.566000"), Decimal("-95.101000"))
-    assert response.json()["latitude"] == 16.566
+    assert (shelter.latitude, shelter.longitude) == (Decimal("14.906000"), Decimal("-92.261000"))
+    assert response.json()["latitude"] == 14.906
 
 
 def test_partial_update_is_checked_against_the_stored_values(editor_client):

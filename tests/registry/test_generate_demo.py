@@ -34,6 +34,7 @@ def dataset() -> dict[str, list]:
             for row in Shelter.objects.order_by("slug").values_list(
                 "slug", "name", "state__iso_code", "municipality", "latitude", "longitude", "capacity",
                 "average_daily_arrivals", "peak_daily_arrivals", "status", "operator_type", "last_verified", "phone",
+                "whatsapp",
             )
         ],  # fmt: skip
         "agreements": list(
@@ -76,6 +77,12 @@ def test_generates_the_requested_numbers_of_realistic_demo_records():
         assert Decimal("-117.2") < shelter.longitude < Decimal("-86.6")
         assert shelter.peak_daily_arrivals >= shelter.average_daily_arrivals
         assert shelter.services.exists() and shelter.populations.exists()
+        shelter.full_clean(validate_unique=False, validate_constraints=False)  # the WhatsApp number's form, too
+    # The finder's fields: most shelters give a WhatsApp number; verification dates are spread, some over a year.
+    whatsapp = [s.whatsapp for s in Shelter.objects.all()]
+    assert 0.4 * 40 < sum(1 for w in whatsapp if w) < 40
+    stale = [s.verification_is_stale for s in Shelter.objects.all()]
+    assert any(stale) and not all(stale)
     for agreement in CooperationAgreement.objects.select_related("shelter", "donor").prefetch_related("items"):
         assert 1 <= len(agreement.items.all()) <= 5
         reference = f"{agreement.donor.acronym}-{agreement.programme_phase}-{agreement.shelter.slug}"

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
+from registry.history import snapshot_m2m
 from registry.models import State
 
 # Loaded in this order so every natural foreign key points at a row that is already there.
@@ -52,6 +53,6 @@ class Command(BaseCommand):
                 tracked = set(history.values_list(model._meta.pk.attname, flat=True).distinct())
                 fresh = [obj for obj in model.objects.all() if obj.pk not in tracked]
                 if fresh:
-                    history.bulk_history_create(fresh, default_change_reason=HISTORY_REASON)
+                    snapshot_m2m(history.bulk_history_create(fresh, default_change_reason=HISTORY_REASON))
                     written += len(fresh)
         return written

@@ -23,7 +23,7 @@ def fill_uuids(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0003_roles"),
+        ("registry", "0007_whatsapp_control_characters"),
     ]
 
     operations = [

@@ -3,6 +3,8 @@
 import django.core.validators
 from django.db import migrations, models
 
+import registry.validators
+
 # The mission's areas and the OECD DAC CRS purpose code each is reported under (also in fixtures/thematic_areas.json).
 DAC_SECTORS = {
     "labour-migration-and-inclusion": "16020",  # Employment creation
@@ -23,19 +25,19 @@ def set_dac_sectors(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0004_member_states_as_iso_codes'),
+        ('projects', '0005_validation_messages'),
     ]
 
     operations = [
         migrations.AddField(
             model_name='historicalthematicarea',
             name='dac_sector',
-            field=models.CharField(blank=True, help_text="The 5-digit OECD DAC CRS purpose code this area's work is reported under in IATI (e.g. 15190, facilitation of orderly, safe, regular and responsible migration). Empty: none.", max_length=5, validators=[django.core.validators.RegexValidator('^[0-9]{5}\\Z', 'Give a 5-digit OECD DAC CRS purpose code, e.g. 15190.')], verbose_name='OECD DAC sector'),
+            field=models.CharField(blank=True, help_text="The 5-digit OECD DAC CRS purpose code this area's work is reported under in IATI (e.g. 15190, facilitation of orderly, safe, regular and responsible migration). Empty: none.", max_length=5, validators=[django.core.validators.RegexValidator('^[0-9]{5}\\Z', 'Give a 5-digit OECD DAC CRS purpose code, e.g. 15190.'), registry.validators.refuse_control_characters], verbose_name='OECD DAC sector'),
         ),
         migrations.AddField(
             model_name='thematicarea',
             name='dac_sector',
-            field=models.CharField(blank=True, help_text="The 5-digit OECD DAC CRS purpose code this area's work is reported under in IATI (e.g. 15190, facilitation of orderly, safe, regular and responsible migration). Empty: none.", max_length=5, validators=[django.core.validators.RegexValidator('^[0-9]{5}\\Z', 'Give a 5-digit OECD DAC CRS purpose code, e.g. 15190.')], verbose_name='OECD DAC sector'),
+            field=models.CharField(blank=True, help_text="The 5-digit OECD DAC CRS purpose code this area's work is reported under in IATI (e.g. 15190, facilitation of orderly, safe, regular and responsible migration). Empty: none.", max_length=5, validators=[django.core.validators.RegexValidator('^[0-9]{5}\\Z', 'Give a 5-digit OECD DAC CRS purpose code, e.g. 15190.'), registry.validators.refuse_control_characters], verbose_name='OECD DAC sector'),
         ),
         migrations.AddConstraint(
             model_name='thematicarea',
