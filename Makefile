@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DEV_ENV := DEBUG=1
 
-.PHONY: install run test lint format seed messages serve backup restore backup-pg restore-pg bench clean
+.PHONY: install run test lint format seed messages serve backup restore backup-pg restore-pg bench fuzz clean
 
 install: $(VENV)/.installed
 
@@ -76,6 +76,10 @@ restore-pg:
 # The load benchmark on PostgreSQL (see bench/README.md); writes bench/RESULTS.md. BENCH_ARGS=--quick for a dry run.
 bench: install
 	bench/run.sh $(BENCH_ARGS)
+
+# Schemathesis with a new random seed against the production server (tests/production/fuzz.py; FUZZ_ARGS=--help).
+fuzz: install
+	$(PY) -m tests.production.fuzz $(FUZZ_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

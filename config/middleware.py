@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import time
 import zlib
 from collections.abc import Callable, Iterator
@@ -12,14 +13,16 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseBase, JsonResponse
 from django.middleware.gzip import GZipMiddleware
+from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
 from django.utils.functional import SimpleLazyObject, empty
 from django.utils.http import parse_http_date_safe
+from django.utils.translation import gettext as _
 
 from registry.stream_cache import capture
-from registry.versioned_cache import data_version
+from registry.versioned_cache import VERSION_KEY, data_version
 
 request_logger = logging.getLogger("registry.request")
 
@@ -38,6 +41,8 @@ CSP_RESPONSE_ATTRIBUTES = (
 # active language, Accept by putting it in the key. A response varying on anything else is not cached.
 KEYED_VARY = frozenset({"cookie", "accept-language", "accept"})
 COMPRESS_ABOVE_BYTES = 256 * 1024
+# A page served stale carries a notice right after its <body> tag.
+STALE_NOTICE_AFTER = re.compile(rb"<body[^>]*>", re.IGNORECASE)
 
 
 class PageGZipMiddleware(GZipMiddleware):
@@ -123,6 +128,26 @@ def _quote(value: str) -> str:
     return value
 
 
+class RefuseNulMiddleware:
+    """400 for an API URL, or any path, carrying a NUL byte (`%00`): PostgreSQL cannot compare text with one, so a
+    lookup or filter holding it would fail in the database as a server error. Other characters are harmless
+    there and reach the views (which refuse what they do not know)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query or "\x00" in query:
+            message = _("The address contains a NUL character, which no record or filter can hold.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            if "\x00" in request.path:
+                return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+            # In a page's query string it is left to the page's filter form, which says so next to the field.
+        return self.get_response(request)
+
+
 class AnonymousCacheMiddleware:
     """Serves repeated GETs by anonymous visitors from the cache, for `ANON_CACHE_SECONDS` (0 turns it off).
 
@@ -143,21 +168,34 @@ class AnonymousCacheMiddleware:
         if timeout <= 0 or not _is_anonymous_read(request):
             return self.get_response(request)
         key = _cache_key(request)
-        entry = cache.get(key)
-        if entry is not None:
+        found = cache.get_many([VERSION_KEY, key])  # the version and the page in one round trip
+        version = found[VERSION_KEY] if VERSION_KEY in found else data_version()
+        entry = found.get(key)
+        if entry is not None and entry.get("version") == version and entry.get("fresh_until", 0) > time.time():
             request.anon_cache = "hit"
             response = _replay(request, entry)
         else:
             request.anon_cache = "miss"
             response = self.get_response(request)
-            if _is_cacheable(request, response):
+            if entry is not None and getattr(response, "database_unavailable", False):
+                # stale-if-error: the page as it was when last seen beats a 503, marked as possibly out of date.
+                request.anon_cache = "stale"
+                response = _replay(request, entry, stale=True)
+            elif _is_cacheable(request, response):
+                frozen = {**_freeze(request, response), "version": version, "fresh_until": time.time() + timeout}
                 if response.streaming:
-                    response.streaming_content = _capture(response.streaming_content, key, _freeze(request, response))
+                    response.streaming_content = _capture(response.streaming_content, key, frozen)
                 else:
-                    cache.set(key, _with_content(_freeze(request, response), response.content), timeout)
+                    cache.set(key, _with_content(frozen, response.content), _kept_for())
         # For operators and the benchmark; says nothing about the visitor.
         response["X-Cache"] = request.anon_cache
         return response
+
+
+def _kept_for() -> int:
+    # One entry per page, replaced when the page is next rendered: kept past its freshness only to be served if the
+    # database fails (ANON_STALE_SECONDS).
+    return settings.ANON_CACHE_SECONDS + settings.ANON_STALE_SECONDS
 
 
 def _is_anonymous_read(request: HttpRequest) -> bool:
@@ -175,7 +213,7 @@ def _cache_key(request: HttpRequest) -> str:
     language = getattr(request, "LANGUAGE_CODE", "")
     accept = request.META.get("HTTP_ACCEPT", "")
     digest = hashlib.sha256(f"{url}\n{language}\n{accept}".encode()).hexdigest()
-    return f"anon-page:{data_version()}:{digest}"
+    return f"anon-page:{digest}"
 
 
 def _is_cacheable(request: HttpRequest, response: HttpResponseBase) -> bool:
@@ -219,18 +257,32 @@ def _capture(content: Iterator[bytes], key: str, entry: dict[str, Any]) -> Itera
 
     def store(body: bytes) -> None:
         # The data may have changed while this streamed; then the key's version is already stale and unread.
-        cache.set(key, {**entry, "content": body, "compressed": True}, settings.ANON_CACHE_SECONDS)
+        cache.set(key, {**entry, "content": body, "compressed": True}, _kept_for())
 
     return capture(content, store)
 
 
-def _replay(request: HttpRequest, entry: dict[str, Any]) -> HttpResponseBase:
+def _replay(request: HttpRequest, entry: dict[str, Any], *, stale: bool = False) -> HttpResponseBase:
     content: bytes = zlib.decompress(entry["content"]) if entry.get("compressed") else entry["content"]
     if entry["nonce"] and hasattr(request, "csp_nonce"):
         content = content.replace(entry["nonce"].encode(), str(request.csp_nonce).encode())
     response = HttpResponse(content, status=entry["status"], headers=entry["headers"])
     for name, value in entry["csp"].items():
         setattr(response, name, value)
+    if stale:
+        _mark_stale(response, entry)
+        return response
     # A client revalidating its copy (If-None-Match / If-Modified-Since) gets the 304 the view would have sent.
     last_modified = parse_http_date_safe(response["Last-Modified"]) if response.has_header("Last-Modified") else None
     return get_conditional_response(request, etag=response.get("ETag"), last_modified=last_modified, response=response)
+
+
+def _mark_stale(response: HttpResponse, entry: dict[str, Any]) -> None:
+    """Say so, to people on HTML pages and to programs in the headers (RFC 9111 Age; RFC 7234's Warning 110)."""
+    fresh_until = entry.get("fresh_until", time.time())
+    response["Age"] = str(max(0, int(time.time() - fresh_until + settings.ANON_CACHE_SECONDS)))
+    response["Warning"] = '110 - "Response is Stale"'
+    response["Cache-Control"] = "no-cache"
+    if response.get("Content-Type", "").startswith("text/html"):
+        notice = render_to_string("includes/stale_notice.html").encode()
+        response.content = STALE_NOTICE_AFTER.sub(lambda match: match.group(0) + notice, response.content, count=1)

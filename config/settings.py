@@ -21,12 +21,30 @@ SECRET_KEY: str = env.str("SECRET_KEY", default="")
 ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://registry")}
+# The cache must be shared by every worker process, or a change made through one worker stays invisible to the
+# pages the others cached. Without CACHE_URL: files under CACHE_DIR, which every worker on this machine shares and
+# which needs no extra service; local memory only for development (runserver is one process).
+CACHE_DIR: Path = env.path("CACHE_DIR", default=BASE_DIR / "var" / "cache")
+CACHES = {
+    "default": env.cache(
+        "CACHE_URL", default="locmemcache://registry" if DEBUG else f"filecache://{CACHE_DIR}?max_entries=5000"
+    )
+}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "config.redis.RedisCache"  # the same backend, one client per pool
-CONN_MAX_AGE: int = env.int("CONN_MAX_AGE", default=0)
+    # The same backend with one client per pool, that serves uncached when Redis is unreachable (config/redis.py).
+    CACHES["default"]["BACKEND"] = "config.redis.RedisCache"
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 0.5)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 0.5)
+# Persistent connections in production (a new PostgreSQL connection per request costs more than most pages), checked
+# before reuse so a connection the server dropped is replaced instead of failing the request.
+CONN_MAX_AGE: int = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
+CONN_HEALTH_CHECKS: bool = env.bool("CONN_HEALTH_CHECKS", default=True)
+STATIC_ROOT: Path = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")  # where collectstatic gathers files
 SECURE: bool = env.bool("SECURE", default=not DEBUG)  # HTTPS-only cookies, redirects and HSTS
 ANON_CACHE_SECONDS: int = env.int("ANON_CACHE_SECONDS", default=0 if DEBUG else 60)
+# How long past that a cached anonymous page is still served, marked, while the database is down (stale-if-error).
+ANON_STALE_SECONDS: int = env.int("ANON_STALE_SECONDS", default=86400)
 IATI_REPORTING_ORG: str = env.str("IATI_REPORTING_ORG", default="XM-DAC-47066")
 IATI_REPORTING_ORG_NAME: str = env.str("IATI_REPORTING_ORG_NAME", default="International Organization for Migration")
 LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO")
@@ -42,9 +60,11 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
 
 DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = CONN_HEALTH_CHECKS
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin, as its documentation requires
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -63,7 +83,8 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
-    "js_lib_leaflet",  # Leaflet's static files, served locally (no CDN)
+    "js_lib_leaflet",
+    "django_countries",  # Leaflet's static files, served locally (no CDN)
     "registry",
     "projects",
     "news",
@@ -73,6 +94,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.middleware.RequestLogMiddleware",  # first, so its duration covers the whole stack
+    "config.middleware.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # HTML compressed; outside the page cache, so replayed pages are compressed too.
@@ -128,12 +150,16 @@ LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["config.formats"]  # Mexican number formats for "es"
 TIME_ZONE = "America/Mexico_City"
+# Content fields (each app's translation.py) get one column per language; a missing translation falls back to the
+# other language, which the templates mark with its `lang` attribute (registry.localized).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "es"
+MODELTRANSLATION_LANGUAGES = ("es", "en")
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("es", "en")}
 USE_I18N = True
 USE_TZ = True
 
 # --- static files ---
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -205,7 +231,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "registry.rest.pagination.ApiPagination",
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "registry.rest.negotiation.FormatFirstNegotiation",
     # JSON bodies only: form encodings cannot tell null from "null", nor a list from a repeated field.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["registry.rest.parsers.StrictJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["registry.rest.json.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_SCHEMA_CLASS": "registry.rest.schema.FilterAwareAutoSchema",
@@ -230,6 +256,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Separate request and response components (ShelterRequest, Shelter): a generated client then asks for what a
+    # write takes, not for the read-only fields of a response; required strings say minLength 1.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "registry.rest.schema.drop_parameter_titles",
+    ],
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",  # tags and operation ids by resource (shelters_list), not "v1"
     # Several models have a `status` with different choices: name each enum after its model.
     "ENUM_NAME_OVERRIDES": {

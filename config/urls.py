@@ -34,3 +34,5 @@ urlpatterns += i18n_patterns(
     path("", include("news.urls")),
     prefix_default_language=True,
 )
+
+handler500 = "config.errors.server_error"

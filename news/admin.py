@@ -7,6 +7,7 @@ from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from news.models import Article
 from news.resources import ArticleResource
@@ -14,12 +15,20 @@ from registry.admin_mixins import VersionedHistoryAdmin
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionedHistoryAdmin):
+class ArticleAdmin(TranslationAdmin, VersionedHistoryAdmin):
     resource_classes = [ArticleResource]
     change_list_template = "admin/change_list_page_import.html"
-    list_display = ("title", "published_on", "state_names", "shelter_count", "project_count", "public_page")
-    list_filter = ("published_on", "language", "states__region", ("states", RelatedOnlyFieldListFilter))
-    search_fields = ("title", "slug", "summary", "body")
+    list_display = (
+        "title",
+        "language",
+        "published_on",
+        "state_names",
+        "shelter_count",
+        "project_count",
+        "public_page",
+    )
+    list_filter = ("language", "published_on", "states__region", ("states", RelatedOnlyFieldListFilter))
+    search_fields = ("title_es", "title_en", "slug", "summary_es", "summary_en", "body_es", "body_en")
     autocomplete_fields = ("states", "shelters", "projects")
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("created_at", "updated_at", "version")
@@ -27,7 +36,17 @@ class ArticleAdmin(VersionedHistoryAdmin):
     fieldsets = (
         (
             None,
-            {"fields": ("title", "slug", "published_on", "language", "summary", "body", "source_url", "press_contact")},
+            {
+                "fields": (
+                    ("title_es", "title_en"),
+                    "slug",
+                    ("published_on", "language"),
+                    ("summary_es", "summary_en"),
+                    ("body_es", "body_en"),
+                    "source_url",
+                    ("press_contact_es", "press_contact_en"),
+                )
+            },
         ),
         (_("Related records"), {"fields": ("states", "shelters", "projects")}),
         (_("Record"), {"fields": ("created_at", "updated_at", "version"), "classes": ("collapse",)}),

@@ -73,13 +73,15 @@ def build_article(rng: DemoRandom, index: int, state: State, donor_name: str) ->
         for p in rng.sample(ARTICLE_PARAGRAPHS, rng.randint(2, 4))
     ]
     contact = f"{rng.choice(PRESS_CONTACTS)}, IOM Mexico. Email: press@example.org" if rng.random() < 0.3 else ""
+    # The demo's texts are English: they fill the English fields.
     return Article(
-        title=title,
+        title_en=title,
         slug=demo_slug(index, title, 120),
         published_on=published_on,
-        summary=f"IOM Mexico {happened.format(place=place)} ({state.name}).",
-        body="\n\n".join([f"IOM Mexico {happened.format(place=place)}, {state.name}.", *paragraphs]),
-        press_contact=contact,
+        summary_en=f"IOM Mexico {happened.format(place=place)} ({state.name}).",
+        body_en="\n\n".join([f"IOM Mexico {happened.format(place=place)}, {state.name}.", *paragraphs]),
+        press_contact_en=contact,
+        language="en",
     )
 
 

@@ -6,10 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from projects.models import Project
-from registry.models import Shelter, State, VersionedModel
+from registry.models import Shelter, State, VersionedModel, one_language_required
 
 
 class ArticleQuerySet(models.QuerySet["Article"]):
@@ -41,13 +40,13 @@ class ArticleLanguage(models.TextChoices):
 
 
 class Article(VersionedModel):
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, blank=True, default="")  # one language is enough: see Meta
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     published_on = models.DateField(_("publication date"), null=True, blank=True, db_index=True)
-    summary = models.TextField(_("summary"), blank=True)
-    body = models.TextField(_("body"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, default="")
+    body = models.TextField(_("body"), blank=True, default="")
     source_url = models.URLField(_("source URL"), blank=True)
-    press_contact = models.TextField(_("press contact"), blank=True)
+    press_contact = models.TextField(_("press contact"), blank=True, default="")
     language = models.CharField(
         _("language"),
         max_length=2,
@@ -59,7 +58,7 @@ class Article(VersionedModel):
     shelters = models.ManyToManyField(Shelter, blank=True, related_name="articles", verbose_name=_("shelters"))
     projects = models.ManyToManyField(Project, blank=True, related_name="articles", verbose_name=_("projects"))
 
-    history = HistoricalRecords(m2m_fields=[states, shelters, projects])
+    # history: registered in news/translation.py, after the translated fields exist
     objects = ArticleManager()
 
     class Meta:
@@ -69,6 +68,9 @@ class Article(VersionedModel):
         verbose_name = _("news article")
         verbose_name_plural = _("news articles")
         constraints = [
+            one_language_required(
+                "title", label="article", message=_("Write the title in Spanish, in English or in both.")
+            ),
             models.CheckConstraint(
                 condition=Q(language__in=["", *ArticleLanguage.values]),
                 name="article_language_valid",

@@ -12,7 +12,7 @@ from rest_framework.validators import UniqueValidator
 from news.models import Article
 from projects.models import Project
 from registry.models import Shelter
-from registry.rest.serializers import ApiLinkField, ApiModelSerializer, VersionedUpdateMixin
+from registry.rest.serializers import ApiLinkField, ApiModelSerializer, VersionedUpdateMixin, text_in_any_language
 from registry.serializers import StateKeyField
 
 
@@ -55,6 +55,14 @@ class ArticleSerializer(VersionedUpdateMixin, ArticleListSerializer):
             *ArticleListSerializer.Meta.fields[:-2],
             "body",
             "press_contact",
+            "title_es",
+            "title_en",
+            "summary_es",
+            "summary_en",
+            "body_es",
+            "body_en",
+            "press_contact_es",
+            "press_contact_en",
             "language",
             "shelters",
             "projects",
@@ -66,7 +74,7 @@ class ArticleSerializer(VersionedUpdateMixin, ArticleListSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is None and not attrs.get("slug"):
-            attrs["slug"] = slugify(attrs.get("title", ""))[:120].strip("-")
+            attrs["slug"] = slugify(text_in_any_language(attrs, "title"))[:120].strip("-")
             if not attrs["slug"]:
                 raise serializers.ValidationError({"slug": _("Give a slug: none can be derived from this title.")})
             if Article.objects.filter(slug=attrs["slug"]).exists():

@@ -23,13 +23,18 @@ def article_import(*, writer: RecordWriter, page: NewsPage) -> Article:
         agreements_record(writer=writer, page=page, shelters=shelters, donors=donors)
 
     # By slug, else by headline (one query: the slug's match first).
-    found = list(Article.objects.filter(Q(slug=page.slug) | Q(title__iexact=page.title))[:2])
+    by_title = Q(title_es__iexact=page.title) | Q(title_en__iexact=page.title)
+    found = list(Article.objects.filter(Q(slug=page.slug) | by_title)[:2])
     article = next((a for a in found if a.slug == page.slug), found[0] if found else None)
-    values: dict[str, Any] = {"title": page.title, "body": page.body, "language": page.language}
+    # The page's text fills its own language's fields (IOM's pages are English when the text does not say).
+    lang = page.language or "en"
+    values: dict[str, Any] = {f"title_{lang}": page.title, f"body_{lang}": page.body}
+    if article is None or not article.language:  # the language it was first published in
+        values["language"] = page.language
     if page.published_on:
         values["published_on"] = page.published_on
     if page.press_contact:
-        values["press_contact"] = page.press_contact.as_text()
+        values[f"press_contact_{lang}"] = page.press_contact.as_text()
     values = {k: v for k, v in values.items() if v not in (None, "")}
     # Projects imported in the same run are known by now: the run writes projects before news.
     names: ProjectNames | None = writer.cache.get("project_names")
@@ -38,13 +43,13 @@ def article_import(*, writer: RecordWriter, page: NewsPage) -> Article:
     states = [writer.states[iso] for iso in page.state_isos if iso in writer.states]
     links = {"states": states, "shelters": shelters, "projects": names.named(page.body)}
     if article is None:
-        article = Article(slug=page.slug, summary=page.summary, **values)
+        article = Article(slug=page.slug, **{f"summary_{lang}": page.summary}, **values)
         changes = [writer.change(article, name, None, value) for name, value in values.items()]
         changes += writer.create_with_links(article, links)
         writer.record(str(Article._meta.verbose_name), article.slug, "created", changes)
         return article
-    if not article.summary:
-        values["summary"] = page.summary
+    if not getattr(article, f"summary_{lang}"):
+        values[f"summary_{lang}"] = page.summary
     changes = writer.update(article, values)
     for name, targets in links.items():
         if change := writer.add_links(article, name, targets):

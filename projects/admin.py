@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from projects.models import Project, ProjectObjective, ThematicArea
 from projects.resources import ProjectObjectiveResource, ProjectResource, ThematicAreaResource
@@ -16,7 +17,7 @@ from registry.admin_mixins import HistoryAdmin, VersionedHistoryAdmin
 
 
 @admin.register(ThematicArea)
-class ThematicAreaAdmin(HistoryAdmin):
+class ThematicAreaAdmin(TranslationAdmin, HistoryAdmin):
     resource_classes = [ThematicAreaResource]
     list_display = ("name_en", "name_es", "slug", "dac_sector", "position", "project_count")
     search_fields = ("name_en", "name_es", "slug")
@@ -31,14 +32,14 @@ class ThematicAreaAdmin(HistoryAdmin):
         return obj.project_total
 
 
-class ProjectObjectiveInline(admin.TabularInline):
+class ProjectObjectiveInline(TranslationTabularInline):
     model = ProjectObjective
-    fields = ("position", "text")
+    fields = ("position", "text_es", "text_en")
     extra = 1
 
 
 @admin.register(Project)
-class ProjectAdmin(VersionedHistoryAdmin):
+class ProjectAdmin(TranslationAdmin, VersionedHistoryAdmin):
     resource_classes = [ProjectResource]
     change_list_template = "admin/change_list_page_import.html"
     list_display = (
@@ -61,7 +62,7 @@ class ProjectAdmin(VersionedHistoryAdmin):
         "states__region",
         ("states", RelatedOnlyFieldListFilter),
     )
-    search_fields = ("title", "slug", "prima_id", "projects_id", "project_type", "summary")
+    search_fields = ("title_es", "title_en", "slug", "prima_id", "projects_id", "summary_es", "summary_en")
     autocomplete_fields = ("thematic_areas", "states")
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("created_at", "updated_at", "version", "extra_labels_list")
@@ -72,7 +73,7 @@ class ProjectAdmin(VersionedHistoryAdmin):
             None,
             {
                 "fields": (
-                    "title",
+                    ("title_es", "title_en"),
                     "slug",
                     ("prima_id", "projects_id"),
                     "status",
@@ -88,7 +89,7 @@ class ProjectAdmin(VersionedHistoryAdmin):
             _("Scope"),
             {"fields": ("coverage", "idf_region", "benefiting_member_states", "thematic_areas", "states")},
         ),
-        (_("Text"), {"fields": ("summary", "description", "source_url")}),
+        (_("Text"), {"fields": (("summary_es", "summary_en"), ("description_es", "description_en"), "source_url")}),
         (_("Other labelled values"), {"fields": ("extra_labels_list",), "classes": ("collapse",)}),
         (_("Record"), {"fields": ("created_at", "updated_at", "version"), "classes": ("collapse",)}),
     )
@@ -120,11 +121,11 @@ class ProjectAdmin(VersionedHistoryAdmin):
 
 
 @admin.register(ProjectObjective)
-class ProjectObjectiveAdmin(HistoryAdmin):
+class ProjectObjectiveAdmin(TranslationAdmin, HistoryAdmin):
     resource_classes = [ProjectObjectiveResource]
     list_display = ("__str__", "project", "position")
     list_select_related = ("project",)
     list_filter = ("project__status", "project__thematic_areas")
-    search_fields = ("text", "project__title", "project__prima_id")
+    search_fields = ("text_es", "text_en", "project__title_es", "project__title_en", "project__prima_id")
     autocomplete_fields = ("project",)
     ordering = ("project__title", "position")

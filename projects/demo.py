@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db import models
 
-from projects.models import Project, ProjectObjective, ProjectStatus, ThematicArea
+from projects.models import Coverage, IdfRegion, Project, ProjectObjective, ProjectStatus, ProjectType, ThematicArea
 from registry.demo import BATCH_SIZE, DEMO_PREFIX, REFERENCE_DATE, DemoRandom, DemoResult, demo_slug
 from registry.models import CooperationAgreement, State
 
@@ -28,13 +28,13 @@ PROJECT_THEMES = (
     "resilience to climate-related displacement",
 )
 PROJECT_TYPES = (
-    "Immigration and Borders",
-    "Migration Health",
-    "Labour Mobility and Human Development",
-    "Migrant Protection and Assistance",
-    "Migration Research and Publication",
-    "Emergency and Post-crisis",
-    "Return and Reintegration",
+    ProjectType.IMMIGRATION_BORDERS,
+    ProjectType.MIGRATION_HEALTH,
+    ProjectType.LABOUR_MOBILITY,
+    ProjectType.PROTECTION_ASSISTANCE,
+    ProjectType.RESEARCH_PUBLICATION,
+    ProjectType.EMERGENCY_POST_CRISIS,
+    ProjectType.RETURN_REINTEGRATION,
 )
 REGIONS = {
     "along the southern border": ("MX-CHP", "MX-TAB", "MX-CAM", "MX-ROO", "MX-OAX"),
@@ -84,8 +84,9 @@ def build_project(rng: DemoRandom, index: int, where: str, theme: str) -> Projec
             ((ProjectStatus.COMPLETED, 92), (ProjectStatus.CANCELLED, 4), (ProjectStatus.SUSPENDED, 4))
         )
     budget = Decimal(rng.randint(50, 4000) * 1000)
+    # The demo's texts are English: they fill the English fields.
     return Project(
-        title=title,
+        title_en=title,
         slug=demo_slug(index, title, 120),
         start_year=start_year,
         end_year=end_year,
@@ -93,13 +94,13 @@ def build_project(rng: DemoRandom, index: int, where: str, theme: str) -> Projec
         status=status,
         project_type=rng.choice(PROJECT_TYPES),
         budget_usd=budget,
-        coverage="National" if where == "in Mexico" else "Regional",
-        idf_region="Latin America and the Caribbean",
+        coverage=Coverage.NATIONAL if where == "in Mexico" else Coverage.REGIONAL,
+        idf_region=IdfRegion.LATIN_AMERICA_CARIBBEAN,
         prima_id=f"DEMO{index:06d}",
         projects_id=f"DEMO.{index:06d}",
-        benefiting_member_states=rng.choice(("Mexico", "Mexico", "Mexico, Guatemala, Honduras")),
-        summary=f"A demo project {where} working on {theme}.",
-        description=(
+        benefiting_member_states=rng.choice((["MX"], ["MX"], ["GT", "HN", "MX"])),
+        summary_en=f"A demo project {where} working on {theme}.",
+        description_en=(
             f"This demo project works on {theme} {where}, with federal, state and municipal authorities "
             f"and the civil society organisations that run migrant shelters.\n\nIt runs from {start_year} to "
             f"{end_year} with a budget of USD {budget:,.0f}."
@@ -136,7 +137,7 @@ def make_projects(
                 ProjectObjective(
                     project=project,
                     position=position,
-                    text=rng.choice(OBJECTIVES).format(n=rng.randint(2, 40) * 10, theme=theme),
+                    text_en=rng.choice(OBJECTIVES).format(n=rng.randint(2, 40) * 10, theme=theme),
                 )
                 for position in range(1, rng.randint(2, 4) + 1)
             ]

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import django_filters as filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Project, ProjectStatus, ThematicArea
-from registry.filters import modified_after_filter, region_filter, state_filter, text_search
+from projects.models import Project, ProjectObjective, ProjectStatus, ProjectType, ThematicArea
+from registry.filters import modified_after_filter, region_filter, state_filter, text_search, touched
+from registry.localized import every_language
+
+
+def project_related_changes(since: datetime) -> Q:
+    """What a project shows of other records: its objectives, the slugs of its thematic areas, its states' codes."""
+    areas = ThematicArea.history.filter(history_date__gte=since).values("id")
+    shown = Project.objects.filter(Q(thematic_areas__in=areas) | Q(states__updated_at__gte=since))
+    return Q(pk__in=touched(ProjectObjective, "project_id", since)) | Q(pk__in=shown.values("pk"))
 
 
 class YearFilter(filters.NumberFilter):
@@ -17,16 +27,14 @@ class YearFilter(filters.NumberFilter):
 
 class ProjectFilter(filters.FilterSet):
     q = filters.CharFilter(
-        method=text_search(["title", "summary", "prima_id", "projects_id", "project_type"]),
+        method=text_search([*every_language("title", "summary", "description"), "prima_id", "projects_id"]),
         label=_("Search"),
         max_length=200,
     )
     state = state_filter("states__iso_code")
     region = region_filter()
     status = filters.ChoiceFilter(choices=ProjectStatus.choices, label=_("Status"))
-    project_type = filters.CharFilter(
-        field_name="project_type", lookup_expr="iexact", label=_("Project type"), max_length=120
-    )
+    project_type = filters.ChoiceFilter(choices=ProjectType.choices, label=_("Project type"))
     thematic_area = filters.ModelMultipleChoiceFilter(
         field_name="thematic_areas__slug",
         to_field_name="slug",
@@ -41,7 +49,7 @@ class ProjectFilter(filters.FilterSet):
     budget_max = filters.NumberFilter(
         field_name="budget_usd", lookup_expr="lte", label=_("Budget up to (USD)"), min_value=0, max_value=10**12
     )
-    modified_after = modified_after_filter()
+    modified_after = modified_after_filter(project_related_changes)
     ordering = filters.OrderingFilter(
         fields=(("start_year", "start_year"), ("budget_usd", "budget"), ("title", "title"), ("updated_at", "updated")),
         label=_("Sort by"),
@@ -60,7 +68,7 @@ class ProjectFilter(filters.FilterSet):
 
 
 class ThematicAreaFilter(filters.FilterSet):
-    q = filters.CharFilter(method=text_search(["name_en", "name_es", "description"]), label=_("Search"))
+    q = filters.CharFilter(method=text_search(every_language("name", "description")), label=_("Search"))
 
     class Meta:
         model = ThematicArea

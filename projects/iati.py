@@ -76,6 +76,11 @@ def _narratives(parent: etree._Element, texts: Mapping[str, str]) -> etree._Elem
     return parent
 
 
+def _per_language(record: object, field: str) -> dict[str, str]:
+    """A translated field's text in each language (modeltranslation's `<field>_es`, `<field>_en`)."""
+    return {language: getattr(record, f"{field}_{language}") or "" for language in NARRATIVE_LANGUAGES}
+
+
 def _iso(value: date) -> str:
     return value.isoformat()
 
@@ -137,12 +142,25 @@ def activity(project: Project, today: date | None = None, *, vocabulary_uri: str
     )
     etree.SubElement(root, "iati-identifier").text = iati_identifier(project)
     _narrative(etree.SubElement(root, "reporting-org", ref=org_ref, type=ORG_TYPE_MULTILATERAL), org_name)
-    _narrative(etree.SubElement(root, "title"), project.title)
-    general = _text(project.summary) or _text(project.description) or _text(project.title)
-    _narrative(etree.SubElement(root, "description", type="1"), general)
-    objectives = [objective.text for objective in project.objectives.all() if _text(objective.text)]
-    if objectives:
-        _narrative(etree.SubElement(root, "description", type="2"), "\n".join(_text(text) for text in objectives))
+    # One narrative per language staff wrote (xml:lang="es" for Spanish), none claiming a language it is not in.
+    _narratives(etree.SubElement(root, "title"), _per_language(project, "title"))
+    general = {
+        language: _text(getattr(project, f"summary_{language}") or "")
+        or _text(getattr(project, f"description_{language}") or "")
+        or _text(getattr(project, f"title_{language}") or "")
+        for language in NARRATIVE_LANGUAGES
+    }
+    _narratives(etree.SubElement(root, "description", type="1"), general)
+    objectives = {
+        language: "\n".join(
+            _text(text)
+            for text in (getattr(o, f"text_{language}") or "" for o in project.objectives.all())
+            if _text(text)
+        )
+        for language in NARRATIVE_LANGUAGES
+    }
+    if any(objectives.values()):
+        _narratives(etree.SubElement(root, "description", type="2"), objectives)
 
     funders = sorted({agreement.donor.name for agreement in project.agreements.all()})
     for funder in funders:

@@ -7,9 +7,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+from django_countries.fields import CountryField
 
-from registry.models import BilingualNameMixin, CooperationAgreement, State, VersionedModel, choice_label
+from registry.models import CooperationAgreement, State, VersionedModel, choice_label, one_language_required
 
 
 class ThematicAreaManager(models.Manager["ThematicArea"]):
@@ -17,13 +17,13 @@ class ThematicAreaManager(models.Manager["ThematicArea"]):
         return self.get(slug=slug)
 
 
-class ThematicArea(BilingualNameMixin, models.Model):
-    """One of the mission's areas of work (protection, health and education, ...)."""
+class ThematicArea(models.Model):
+    """One of the mission's areas of work (protection, health and education, ...); name and description are
+    translated (projects/translation.py)."""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=120, unique=True)
-    name_es = models.CharField(_("name (Spanish)"), max_length=120, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    name = models.CharField(_("name"), max_length=120, blank=True, default="")  # one language is enough: see Meta
+    description = models.TextField(_("description"), blank=True, default="")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     dac_sector = models.CharField(
         _("OECD DAC sector"),
@@ -36,7 +36,7 @@ class ThematicArea(BilingualNameMixin, models.Model):
         ),
     )
 
-    history = HistoricalRecords()
+    # history: registered in projects/translation.py, after the translated fields exist
     objects = ThematicAreaManager()
 
     class Meta:
@@ -44,6 +44,9 @@ class ThematicArea(BilingualNameMixin, models.Model):
         verbose_name = _("thematic area")
         verbose_name_plural = _("thematic areas")
         constraints = [
+            one_language_required(
+                "name", label="thematic_area", message=_("Write the name in Spanish, in English or in both.")
+            ),
             models.CheckConstraint(
                 condition=Q(dac_sector="") | Q(dac_sector__gte="10000", dac_sector__lte="99999"),
                 name="thematic_area_dac_sector_five_digits",
@@ -64,6 +67,36 @@ class ProjectStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     SUSPENDED = "suspended", _("Suspended")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+# IOM's own vocabularies for its project pages, with the Spanish names of its Mexico office's pages. The importer
+# matches a page's words in either language (`choice_from_text`).
+class ProjectType(models.TextChoices):
+    IMMIGRATION_BORDERS = "immigration_borders", _("Immigration and Borders")
+    MIGRATION_HEALTH = "migration_health", _("Migration Health")
+    LABOUR_MOBILITY = "labour_mobility", _("Labour Mobility and Human Development")
+    PROTECTION_ASSISTANCE = "protection_assistance", _("Migrant Protection and Assistance")
+    RESEARCH_PUBLICATION = "research_publication", _("Migration Research and Publication")
+    EMERGENCY_POST_CRISIS = "emergency_post_crisis", _("Emergency and Post-crisis")
+    RETURN_REINTEGRATION = "return_reintegration", _("Return and Reintegration")
+    COUNTER_TRAFFICKING = "counter_trafficking", _("Counter-Trafficking")
+    POLICY_GOVERNANCE = "policy_governance", _("Migration Policy and Governance")
+
+
+class Coverage(models.TextChoices):
+    LOCAL = "local", _("Local")
+    NATIONAL = "national", _("National")
+    REGIONAL = "regional", _("Regional")
+    GLOBAL = "global", _("Global")
+
+
+class IdfRegion(models.TextChoices):
+    LATIN_AMERICA_CARIBBEAN = "latin_america_caribbean", _("Latin America and the Caribbean")
+    AFRICA = "africa", _("Africa")
+    ASIA_PACIFIC = "asia_pacific", _("Asia and the Pacific")
+    EUROPE = "europe", _("Europe")
+    MIDDLE_EAST_NORTH_AFRICA = "middle_east_north_africa", _("Middle East and North Africa")
+    GLOBAL = "global", _("Global")
 
 
 class ProjectQuerySet(models.QuerySet["Project"]):
@@ -95,7 +128,7 @@ class ProjectManager(models.Manager.from_queryset(ProjectQuerySet)):  # type: ig
 
 
 class Project(VersionedModel):
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, blank=True, default="")  # one language is enough: see Meta
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     # Empty when the source gives no dates (the IOM Development Fund's project pages do not).
     start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
@@ -105,35 +138,32 @@ class Project(VersionedModel):
     status = models.CharField(
         _("status"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.ACTIVE, db_index=True
     )
-    project_type = models.CharField(_("project type"), max_length=120, blank=True, db_index=True)
+    project_type = models.CharField(
+        _("project type"), max_length=40, choices=ProjectType.choices, blank=True, db_index=True
+    )
     budget_usd = models.DecimalField(_("budget (USD)"), max_digits=14, decimal_places=2, null=True, blank=True)
-    coverage = models.CharField(_("coverage"), max_length=120, blank=True)
+    coverage = models.CharField(_("coverage"), max_length=20, choices=Coverage.choices, blank=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
-    idf_region = models.CharField(_("IDF region"), max_length=120, blank=True)
+    idf_region = models.CharField(_("IDF region"), max_length=40, choices=IdfRegion.choices, blank=True)
     # Older projects have no Prima ID: the Projects ID is the key every project has (unique when present, below).
     prima_id = models.CharField(_("Prima ID"), max_length=20, blank=True)
     projects_id = models.CharField(_("Projects ID"), max_length=20, unique=True)
-    benefiting_member_states = models.CharField(
-        _("benefiting member states"),
-        max_length=255,
-        blank=True,
-        help_text=_("ISO 3166-1 codes separated by commas, e.g. MX,GT."),
-    )
+    benefiting_member_states = CountryField(_("benefiting member states"), multiple=True, blank=True)
     extra_labels = models.JSONField(
         _("other labelled values"),
         default=list,
         blank=True,
         help_text=_("Labels and values of the source page that have no field of their own, kept as they were."),
     )
-    summary = models.TextField(_("summary"), blank=True)
-    description = models.TextField(_("description"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, default="")
+    description = models.TextField(_("description"), blank=True, default="")
     source_url = models.URLField(_("source URL"), blank=True)
     thematic_areas = models.ManyToManyField(
         ThematicArea, blank=True, related_name="projects", verbose_name=_("thematic areas")
     )
     states = models.ManyToManyField(State, blank=True, related_name="projects", verbose_name=_("states covered"))
 
-    history = HistoricalRecords(m2m_fields=[thematic_areas, states])
+    # history: registered in projects/translation.py, after the translated fields exist
     objects = ProjectManager()
 
     class Meta:
@@ -174,6 +204,9 @@ class Project(VersionedModel):
                 name="project_status_valid",
                 violation_error_message=_("Choose a status from the list."),
             ),
+            one_language_required(
+                "title", label="project", message=_("Write the title in Spanish, in English or in both.")
+            ),
         ]
 
     def __str__(self) -> str:
@@ -185,6 +218,18 @@ class Project(VersionedModel):
     @property
     def status_label(self) -> str:
         return choice_label(ProjectStatus, self.status)
+
+    @property
+    def project_type_label(self) -> str:
+        return choice_label(ProjectType, self.project_type) if self.project_type else ""
+
+    @property
+    def coverage_label(self) -> str:
+        return choice_label(Coverage, self.coverage) if self.coverage else ""
+
+    @property
+    def idf_region_label(self) -> str:
+        return choice_label(IdfRegion, self.idf_region) if self.idf_region else ""
 
     def natural_key(self) -> tuple[str]:
         return (self.projects_id,)
@@ -208,9 +253,9 @@ class ProjectObjective(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="objectives")
     position = models.PositiveSmallIntegerField(_("position"))
-    text = models.TextField(_("text"))
+    text = models.TextField(_("text"), blank=True, default="")  # one language is enough: see Meta
 
-    history = HistoricalRecords()
+    # history: registered in projects/translation.py, after the translated fields exist
     objects = ProjectObjectiveManager()
 
     class Meta:
@@ -219,6 +264,9 @@ class ProjectObjective(models.Model):
         verbose_name_plural = _("objectives and outputs")
         constraints = [
             models.UniqueConstraint(fields=["project", "position"], name="objective_unique_position"),
+            one_language_required(
+                "text", label="objective", message=_("Write the text in Spanish, in English or in both.")
+            ),
         ]
 
     def __str__(self) -> str:

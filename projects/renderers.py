@@ -26,11 +26,13 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
     Column("projects_id", "#activity+code+projects", lambda p: p.projects_id),
     Column("iati_identifier", "#activity+code+iati", iati.iati_identifier),
     Column("title", "#activity+name", lambda p: p.title),
+    # The texts staff write in each language, HXL's language attributes telling which (+i_es, +i_en).
+    Column("title_es", "#activity+name+i_es", lambda p: p.title_es),
+    Column("title_en", "#activity+name+i_en", lambda p: p.title_en),
     Column("implementing_org", "#org+name+impl", lambda p: settings.IATI_REPORTING_ORG_NAME),
     Column("funders", "#org+name+funder", _funders),
     Column("status", "#status", lambda p: p.status),
     Column("project_type", "#activity+type", lambda p: p.project_type),
-    # Names in each language, HXL's language attributes telling which (+i_es, +i_en).
     Column("thematic_areas_es", "#sector+name+i_es", lambda p: [area.name_es for area in p.thematic_areas.all()]),
     Column("thematic_areas_en", "#sector+name+i_en", lambda p: [area.name_en for area in p.thematic_areas.all()]),
     Column("dac_sectors", "#sector+code+dac", lambda p: _dac_sectors(p)),
@@ -45,6 +47,8 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
     Column("state_codes", "#adm1+code", lambda p: [state.iso_code for state in p.states.all()]),
     Column("idf_region", "#region+idf", lambda p: p.idf_region),
     Column("summary", "#description", lambda p: p.summary),
+    Column("summary_es", "#description+i_es", lambda p: p.summary_es),
+    Column("summary_en", "#description+i_en", lambda p: p.summary_en),
     Column("updated_at", "#date+updated", lambda p: p.updated_at),
 )
 

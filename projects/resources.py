@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from import_export import fields, widgets
+
 from projects.models import Project, ProjectObjective, ThematicArea
 from registry.models import State
 from registry.natural_keys import NaturalKeyResource, natural_key_field, natural_keys_field
@@ -11,10 +15,23 @@ class ThematicAreaResource(NaturalKeyResource):
     class Meta:
         model = ThematicArea
         import_id_fields = ("slug",)
-        fields = ("slug", "name_en", "name_es", "description", "position", "dac_sector")
+        fields = ("slug", "name_es", "name_en", "description_es", "description_en", "position", "dac_sector")
+
+
+class CountryCodesWidget(widgets.Widget):
+    """Benefiting member states as ISO 3166-1 codes, comma-separated ("GT,MX"), both ways."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> list[str]:
+        return sorted({code.strip().upper() for code in str(value or "").split(",") if code.strip()})
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return ",".join(country.code for country in value or [])
 
 
 class ProjectResource(NaturalKeyResource):
+    benefiting_member_states = fields.Field(
+        attribute="benefiting_member_states", column_name="benefiting_member_states", widget=CountryCodesWidget()
+    )
     thematic_areas = natural_keys_field("thematic_areas", ThematicArea, "slug")
     states = natural_keys_field("states", State, "iso_code")
 
@@ -26,7 +43,8 @@ class ProjectResource(NaturalKeyResource):
         fields = (
             "prima_id",
             "projects_id",
-            "title",
+            "title_es",
+            "title_en",
             "slug",
             "start_year",
             "end_year",
@@ -39,8 +57,10 @@ class ProjectResource(NaturalKeyResource):
             "year",
             "idf_region",
             "benefiting_member_states",
-            "summary",
-            "description",
+            "summary_es",
+            "summary_en",
+            "description_es",
+            "description_en",
             "source_url",
             "thematic_areas",
             "states",
@@ -55,4 +75,4 @@ class ProjectObjectiveResource(NaturalKeyResource):
     class Meta:
         model = ProjectObjective
         import_id_fields = ("project", "position")
-        fields = ("project", "position", "text")
+        fields = ("project", "position", "text_es", "text_en")

@@ -6,12 +6,20 @@ from typing import Any
 
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
 from projects.iati import iati_identifier
 from projects.models import Project, ProjectObjective, ThematicArea
-from registry.rest.serializers import ApiLinkField, ApiModelSerializer, MoneyField, VersionedUpdateMixin, reads
+from registry.rest.serializers import (
+    ApiLinkField,
+    ApiModelSerializer,
+    MoneyField,
+    VersionedUpdateMixin,
+    reads,
+    text_in_any_language,
+)
 from registry.serializers import StateKeyField
 
 YEAR_RANGE = {"min_value": 1950, "max_value": 2100}
@@ -19,19 +27,30 @@ YEAR_RANGE = {"min_value": 1950, "max_value": 2100}
 
 class ThematicAreaSerializer(ApiModelSerializer):
     url = ApiLinkField("thematic-area-detail", "slug")
-    name = serializers.CharField(read_only=True, help_text=_("In the language asked for by Accept-Language."))
     position = serializers.IntegerField(min_value=0, max_value=32767, required=False)
     project_count = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = ThematicArea
-        fields = ["url", "slug", "name", "name_en", "name_es", "description", "position", "project_count"]
+        fields = [
+            "url",
+            "slug",
+            "name",
+            "name_es",
+            "name_en",
+            "description",
+            "description_es",
+            "description_en",
+            "position",
+            "project_count",
+        ]
+        extra_kwargs = {"name": {"read_only": True}, "description": {"read_only": True}}
 
 
 class ProjectObjectiveSerializer(ApiModelSerializer):
     class Meta:
         model = ProjectObjective
-        fields = ["position", "text"]
+        fields = ["position", "text", "text_es", "text_en"]
         read_only_fields = fields
 
 
@@ -88,6 +107,11 @@ class ProjectSerializer(VersionedUpdateMixin, ProjectListSerializer):
         help_text=_("Derived from the title when left out on creation."),
     )
     year = serializers.IntegerField(**YEAR_RANGE, allow_null=True, required=False)
+    benefiting_member_states = serializers.ListField(
+        child=CountryField(),
+        required=False,
+        help_text=_("ISO 3166-1 alpha-2 codes of the benefiting member states, e.g. MX, GT."),
+    )
     objectives = ProjectObjectiveSerializer(many=True, read_only=True)
 
     class Meta(ProjectListSerializer.Meta):
@@ -98,6 +122,12 @@ class ProjectSerializer(VersionedUpdateMixin, ProjectListSerializer):
             "benefiting_member_states",
             "extra_labels",
             "description",
+            "title_es",
+            "title_en",
+            "summary_es",
+            "summary_en",
+            "description_es",
+            "description_en",
             "source_url",
             "objectives",
             "version",
@@ -120,7 +150,7 @@ class ProjectSerializer(VersionedUpdateMixin, ProjectListSerializer):
         if start_date is not None and end_date is not None and end_date < start_date:
             errors["end_date"] = _("The end date cannot be before the start date.")
         if current is None and not attrs.get("slug"):
-            attrs["slug"] = slugify(attrs.get("title", ""))[:120].strip("-")
+            attrs["slug"] = slugify(text_in_any_language(attrs, "title"))[:120].strip("-")
             if not attrs["slug"]:
                 errors["slug"] = _("Give a slug: none can be derived from this title.")
             elif Project.objects.filter(slug=attrs["slug"]).exists():

@@ -9,12 +9,14 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from registry import admin_accounts, services  # noqa: F401 (admin_accounts registers the user and group admins)
 from registry.admin_mixins import HistoryAdmin, ReferenceAdmin, VersionedHistoryAdmin, VersionedInlineMixin
 from registry.models import (
     CooperationAgreement,
     Donor,
+    Language,
     PopulationGroup,
     Service,
     Shelter,
@@ -57,7 +59,7 @@ class StateAdmin(HistoryAdmin):
         return obj.shelter_total
 
 
-class CodedReferenceAdmin(ReferenceAdmin):
+class CodedReferenceAdmin(TranslationAdmin, ReferenceAdmin):
     list_display = ("code", "name_es", "name_en", "shelter_count")
     search_fields = ("code", "name_es", "name_en")
     ordering = ("code",)
@@ -80,6 +82,12 @@ class PopulationGroupAdmin(CodedReferenceAdmin):
     resource_classes = [PopulationGroupResource]
 
 
+@admin.register(Language)
+class LanguageAdmin(CodedReferenceAdmin):
+    list_display = ("code", "name_es", "name_en", "position", "shelter_count")
+    ordering = ("position", "code")
+
+
 class AgreementInline(VersionedInlineMixin, admin.TabularInline):
     """The shelter's agreements; support items are edited on the agreement's own page (linked from each row)."""
 
@@ -94,7 +102,7 @@ class AgreementInline(VersionedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Shelter)
-class ShelterAdmin(VersionedHistoryAdmin):
+class ShelterAdmin(TranslationAdmin, VersionedHistoryAdmin):
     resource_classes = [ShelterResource]
     list_display = (
         "name",
@@ -115,10 +123,11 @@ class ShelterAdmin(VersionedHistoryAdmin):
         "operator_type",
         "services",
         "populations",
+        "languages",
         "last_verified",
     )
     search_fields = ("name", "slug", "municipality", "address", "state__name", "state__iso_code")
-    autocomplete_fields = ("state", "populations", "services")
+    autocomplete_fields = ("state", "populations", "services", "languages")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = VERSIONED_STAMPS
     date_hierarchy = "last_verified"
@@ -150,10 +159,10 @@ class ShelterAdmin(VersionedHistoryAdmin):
                     "services",
                     "capacity",
                     ("average_daily_arrivals", "peak_daily_arrivals"),
-                    "opening_hours",
+                    ("opening_hours_es", "opening_hours_en"),
                     "languages",
-                    "eligibility_notes",
-                    "accessibility_notes",
+                    ("eligibility_notes_es", "eligibility_notes_en"),
+                    ("accessibility_notes_es", "accessibility_notes_en"),
                 )
             },
         ),
@@ -224,9 +233,9 @@ class DonorAdmin(HistoryAdmin):
         return obj.agreement_total
 
 
-class SupportItemInline(admin.TabularInline):
+class SupportItemInline(TranslationTabularInline):
     model = SupportItem
-    fields = ("category", "description", "quantity", "unit", "value_usd")
+    fields = ("category", "description_es", "description_en", "quantity", "unit_es", "unit_en", "value_usd")
     extra = 1
 
 
@@ -278,7 +287,7 @@ class CooperationAgreementAdmin(VersionedHistoryAdmin):
                     "shelter",
                     "donor",
                     "project",
-                    "implementing_office",
+                    ("implementing_office_es", "implementing_office_en"),
                     ("programme_phase", "programme_year"),
                     "signed_on",
                     "status",
@@ -301,7 +310,7 @@ class CooperationAgreementAdmin(VersionedHistoryAdmin):
 
 
 @admin.register(SupportItem)
-class SupportItemAdmin(HistoryAdmin):
+class SupportItemAdmin(TranslationAdmin, HistoryAdmin):
     resource_classes = [SupportItemResource]
     list_display = ("description", "category", "agreement", "shelter", "quantity", "unit", "value_usd")
     list_select_related = ("agreement__shelter",)
@@ -312,7 +321,7 @@ class SupportItemAdmin(HistoryAdmin):
         "agreement__shelter__state__region",
         ("agreement__shelter__state", RelatedOnlyFieldListFilter),
     )
-    search_fields = ("description", "agreement__reference", "agreement__shelter__name")
+    search_fields = ("description_es", "description_en", "agreement__reference", "agreement__shelter__name")
     autocomplete_fields = ("agreement",)
     ordering = ("agreement__reference", "category", "id")
 

@@ -27,6 +27,7 @@ from registry.models import (
     AgreementStatus,
     CooperationAgreement,
     Donor,
+    Language,
     OperatorType,
     PopulationGroup,
     Service,
@@ -159,9 +160,9 @@ OPENING_HOURS = (
     "24 horas, todos los días", "Lunes a domingo, 8:00 a 20:00", "Ingreso de 17:00 a 21:00; salida a las 8:00",
     "Lunes a sábado, 9:00 a 18:00", "Comedor 13:00 a 15:00; albergue 18:00 a 7:00",
 )
-LANGUAGES = (
-    "Español", "Español", "Español, inglés", "Español, francés, criollo haitiano", "Español, inglés, portugués",
-    "Español, mam, k'iche'", "Español, garífuna",
+LANGUAGES = (  # ISO 639-3 codes of the Language records (registry/migrations/0004)
+    ("spa",), ("spa",), ("spa", "eng"), ("spa", "fra", "hat"), ("spa", "eng", "por"), ("spa", "mam", "quc"),
+    ("spa", "cab"),
 )
 ELIGIBILITY = (
     "", "Adults travelling alone and families.", "Women and children only.", "Families with children; men on request.",
@@ -263,7 +264,15 @@ class DemoResult:
 
 
 # Tables a bulk load fills, for the planner statistics refreshed after it.
-TABLES = (Shelter, Shelter.services.through, Shelter.populations.through, Donor, CooperationAgreement, SupportItem)
+TABLES = (
+    Shelter,
+    Shelter.services.through,
+    Shelter.populations.through,
+    Shelter.languages.through,
+    Donor,
+    CooperationAgreement,
+    SupportItem,
+)
 
 
 def real_record_counts() -> dict[str, int]:
@@ -291,6 +300,7 @@ def clear_demo() -> int:
         agreements,
         Shelter.services.through.objects.filter(shelter__slug__startswith=demo),
         Shelter.populations.through.objects.filter(shelter__slug__startswith=demo),
+        Shelter.languages.through.objects.filter(shelter__slug__startswith=demo),
         Shelter.objects.filter(slug__startswith=demo),
         Donor.objects.filter(acronym__startswith=DEMO_DONOR_PREFIX),
     ]
@@ -328,10 +338,9 @@ def build_shelter(rng: DemoRandom, index: int, state: State, place: Place) -> Sh
         capacity=capacity,
         average_daily_arrivals=average,
         peak_daily_arrivals=average + rng.randint(0, 2 * average),
-        opening_hours=rng.choice(OPENING_HOURS),
-        languages=rng.choice(LANGUAGES),
-        eligibility_notes=rng.choice(ELIGIBILITY),
-        accessibility_notes=rng.choice(ACCESSIBILITY),
+        opening_hours_es=rng.choice(OPENING_HOURS),  # written in Spanish; the notes below in English
+        eligibility_notes_en=rng.choice(ELIGIBILITY),
+        accessibility_notes_en=rng.choice(ACCESSIBILITY),
         phone=phone,
         whatsapp=whatsapp,
         email=f"contacto{index}@albergues.example.org",
@@ -351,6 +360,7 @@ def make_shelters(
 ) -> list[Shelter]:
     services = list(Service.objects.order_by("code"))
     populations = list(PopulationGroup.objects.order_by("code"))
+    languages = dict(Language.objects.values_list("code", "pk"))
     core = [s for s in services if s.code in {"lodging", "food"}]
     others = [s for s in services if s not in core]
     # Names are unique within a state: keep clear of the real shelters (generate_demo --force on seeded data).
@@ -370,14 +380,20 @@ def make_shelters(
             names.add((shelter.name, shelter.state_id))
             batch.append(shelter)
         result.bulk("shelters", batch)
-        offered, served = [], []
+        offered, served, spoken = [], [], []
         for shelter in batch:
+            spoken += [
+                Shelter.languages.through(shelter_id=shelter.pk, language_id=languages[code])
+                for code in rng.choice(LANGUAGES)
+                if code in languages
+            ]
             chosen = [s for s in core if rng.random() < 0.9] + rng.sample(others, rng.randint(1, min(5, len(others))))
             offered += [Shelter.services.through(shelter_id=shelter.pk, service_id=s.pk) for s in chosen]
             groups = rng.sample(populations, rng.randint(min(2, len(populations)), min(5, len(populations))))
             served += [Shelter.populations.through(shelter_id=shelter.pk, populationgroup_id=p.pk) for p in groups]
         result.bulk("shelter services", offered)
         result.bulk("shelter populations", served)
+        result.bulk("shelter languages", spoken)
         created += batch
     progress(f"shelters: {len(created):,}")
     return created
@@ -397,7 +413,8 @@ def build_agreement(rng: DemoRandom, shelter: Shelter, donor: Donor, phase: int,
         donor=donor,
         programme_phase=phase,
         project=project,
-        implementing_office=rng.choice(OFFICES),
+        implementing_office_en=(office := rng.choice(OFFICES)),
+        implementing_office_es=office.replace("IOM ", "OIM ").replace("Mexico", "México"),
         programme_year=year,
         signed_on=rng.day(date(year, 1, 1), min(date(year, 12, 31), REFERENCE_DATE)),
         status=status,
@@ -431,8 +448,8 @@ def make_agreements(
             SupportItem(
                 agreement=agreement,
                 category=category,
-                description=description,
-                unit=unit,
+                description_en=description,  # the demo's support lines are English
+                unit_en=unit,
                 quantity=Decimal(rng.randint(lowest, highest)),
                 value_usd=Decimal(rng.randint(5, 600) * 100),
             )

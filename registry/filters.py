@@ -6,20 +6,25 @@ with `modified_after`. Invalid values are form errors: a 400 in the API, a messa
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import django_filters as filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
+from registry.localized import every_language
 from registry.models import (
     AgreementStatus,
     BorderRegion,
     CooperationAgreement,
     Donor,
+    Language,
     OperatorType,
     PopulationGroup,
     Service,
@@ -27,6 +32,7 @@ from registry.models import (
     ShelterStatus,
     State,
     SupportCategory,
+    SupportItem,
 )
 from registry.search import fold_text
 
@@ -62,11 +68,23 @@ def in_region(queryset: QuerySet, name: str, value: str) -> QuerySet:
     return queryset.in_region(value)
 
 
+# `+06:00` sent unencoded in a query string arrives as " 06:00" (a + means a space there).
+UNENCODED_PLUS_OFFSET = re.compile(r"^(.*T[0-9:.,]+) ([0-9]{2}(:?[0-9]{2})?)$")
+
+
 class UTCIsoDateTimeField(IsoDateTimeField):
-    """An ISO 8601 date-time, turned to UTC: any offset up to ±23:59 is valid ISO 8601, but PostgreSQL refuses
-    offsets beyond ±15:59, and a date near year 1 or 9999 may not survive the shift at all."""
+    """An ISO 8601 date-time with its offset (or Z), turned to UTC. A time without one is refused: read as Mexico
+    City time it would silently shift a partner's sync by six hours. Any offset up to ±23:59 is valid ISO 8601, but
+    PostgreSQL refuses offsets beyond ±15:59, and a date near year 1 or 9999 may not survive the shift at all."""
 
     def to_python(self, value: object) -> datetime | None:
+        if isinstance(value, str):
+            value = UNENCODED_PLUS_OFFSET.sub(r"\1+\2", value.strip())
+            if _is_naive(value):
+                raise forms.ValidationError(
+                    _("Give the time with its offset from UTC, e.g. 2024-05-01T12:00:00Z or 2024-05-01T06:00-06:00."),
+                    code="offset_required",
+                )
         parsed = super().to_python(value)
         if parsed is None or timezone.is_naive(parsed):
             return parsed
@@ -76,16 +94,75 @@ class UTCIsoDateTimeField(IsoDateTimeField):
             raise forms.ValidationError(_("Enter a date-time between the years 1 and 9999."), code="invalid") from exc
 
 
+def _is_naive(value: str) -> bool:
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:
+        return False  # well formed but impossible (month 13): the field's own message says so
+    return parsed is not None and parsed.tzinfo is None
+
+
 class UTCIsoDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UTCIsoDateTimeField
 
 
-def modified_after_filter() -> filters.IsoDateTimeFilter:
+def touched(model: type[Model], field: str, since: datetime) -> QuerySet:
+    """`field` (a foreign key) of every stored version, deletions included, of the `model` records changed since
+    `since`: the records they point to now, and those they pointed to before a move. From the model's history."""
+    changed = model.history.filter(history_date__gte=since).values("id")  # type: ignore[attr-defined]
+    return model.history.filter(id__in=changed).values(field)  # type: ignore[attr-defined]
+
+
+def modified_after_filter(related: Callable[[datetime], Q] | None = None) -> filters.IsoDateTimeFilter:
+    """`modified_after`: the records whose representation changed at or after the time: their own fields, and,
+    through `related(since)`, what they show of other records (a state's region in its shelters, a new agreement
+    in its shelter's detail). A few unchanged records may come along; none that changed is left out."""
+
+    def modified(queryset: QuerySet, name: str, value: datetime) -> QuerySet:
+        condition = Q(updated_at__gte=value)
+        if related is not None:
+            condition |= related(value)
+        return queryset.filter(condition)
+
     return UTCIsoDateTimeFilter(
-        field_name="updated_at",
-        lookup_expr="gte",
+        method=modified,
         label=_("Modified after"),
-        help_text=_("ISO 8601 date-time; only records changed at or after it."),
+        help_text=_(
+            "ISO 8601 date-time with an offset or Z; only records whose representation changed at or after it "
+            "(their own fields or what they show of related records). Deletions: the list's deleted/ endpoint."
+        ),
+    )
+
+
+def shelter_related_changes(since: datetime) -> Q:
+    agreements = CooperationAgreement.objects.filter(
+        Q(donor__updated_at__gte=since) | Q(project__updated_at__gte=since)
+    )
+    return (
+        Q(state__updated_at__gte=since)
+        | Q(pk__in=touched(CooperationAgreement, "shelter_id", since))
+        | Q(pk__in=agreements.values("shelter_id"))
+    )
+
+
+def state_related_changes(since: datetime) -> Q:
+    # The counts: shelters created, deleted or moved, and agreements of the state's shelters.
+    agreement_shelters = Shelter.objects.filter(pk__in=touched(CooperationAgreement, "shelter_id", since))
+    return Q(pk__in=touched(Shelter, "state_id", since)) | Q(pk__in=agreement_shelters.values("state_id"))
+
+
+def donor_related_changes(since: datetime) -> Q:
+    agreements = CooperationAgreement.objects.filter(project__updated_at__gte=since)
+    return Q(pk__in=touched(CooperationAgreement, "donor_id", since)) | Q(pk__in=agreements.values("donor_id"))
+
+
+def agreement_related_changes(since: datetime) -> Q:
+    return (
+        Q(shelter__updated_at__gte=since)
+        | Q(shelter__state__updated_at__gte=since)
+        | Q(donor__updated_at__gte=since)
+        | Q(project__updated_at__gte=since)
+        | Q(pk__in=touched(SupportItem, "agreement_id", since))
     )
 
 
@@ -106,7 +183,7 @@ def text_search(fields: list[str]):
 class StateFilter(filters.FilterSet):
     state = state_filter("iso_code", distinct=False)
     region = region_filter()
-    modified_after = modified_after_filter()
+    modified_after = modified_after_filter(state_related_changes)
     ordering = filters.OrderingFilter(
         fields=(("name", "name"), ("inegi_code", "inegi_code"), ("region", "region")),
         label=_("Sort by"),
@@ -153,13 +230,20 @@ class ShelterFilter(filters.FilterSet):
         queryset=PopulationGroup.objects.all(),
         label=_("Population served"),
     )
+    language = filters.ModelMultipleChoiceFilter(
+        field_name="languages__code",
+        to_field_name="code",
+        queryset=Language.objects.all(),
+        label=_("Language spoken"),
+        help_text=_("ISO 639-3 code, e.g. hat (Haitian Creole) or quc (K'iche'); repeat for several (any of them)."),
+    )
     operator_type = filters.ChoiceFilter(choices=OperatorType.choices, label=_("Operator type"))
     status = filters.MultipleChoiceFilter(
         choices=ShelterStatus.choices,
         label=_("Status"),
         help_text=_("Repeat the parameter for several statuses. The public list shows active shelters by default."),
     )
-    modified_after = modified_after_filter()
+    modified_after = modified_after_filter(shelter_related_changes)
     ordering = filters.OrderingFilter(
         fields=(
             ("name", "name"),
@@ -189,7 +273,7 @@ class DonorFilter(filters.FilterSet):
     state = state_filter("agreements__shelter__state__iso_code")
     region = region_filter()
     country = filters.CharFilter(field_name="country", lookup_expr="iexact", label=_("Country"), max_length=2)
-    modified_after = modified_after_filter()
+    modified_after = modified_after_filter(donor_related_changes)
     ordering = filters.OrderingFilter(fields=(("name", "name"), ("acronym", "acronym")), label=_("Sort by"))
 
     class Meta:
@@ -203,7 +287,7 @@ class DonorFilter(filters.FilterSet):
 
 class AgreementFilter(filters.FilterSet):
     q = filters.CharFilter(
-        method=text_search(["reference", "shelter__name", "donor__acronym", "items__description"]),
+        method=text_search(["reference", "shelter__name", "donor__acronym", *every_language("items__description")]),
         label=_("Search"),
         max_length=200,
     )
@@ -222,7 +306,7 @@ class AgreementFilter(filters.FilterSet):
     category = filters.ChoiceFilter(
         field_name="items__category", choices=SupportCategory.choices, label=_("Support category"), distinct=True
     )
-    modified_after = modified_after_filter()
+    modified_after = modified_after_filter(agreement_related_changes)
     ordering = filters.OrderingFilter(
         fields=(("reference", "reference"), ("signed_on", "signed_on"), ("programme_phase", "programme_phase")),
         label=_("Sort by"),

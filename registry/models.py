@@ -9,13 +9,14 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registry.languages import validate_iso_639_3
 from registry.search import bounding_box, distance_km, search_words
 from registry.validators import coordinate_errors
 
@@ -37,17 +38,21 @@ class VersionedModel(TimeStampedModel):
         abstract = True
 
 
-class BilingualNameMixin:
-    """Reference data carries its own Spanish and English names (`name_en`, `name_es`)."""
+def text_is(field: str, value: str) -> Q:
+    """`field` equals `value`, where an empty value also matches NULL (a language column never filled in)."""
+    if value:
+        return Q(**{field: value})
+    return Q(**{f"{field}__isnull": True}) | Q(**{field: ""})
 
-    name_en: str
-    name_es: str
 
-    @property
-    def name(self) -> str:
-        if (get_language() or "es").startswith("en"):
-            return self.name_en
-        return self.name_es or self.name_en
+def one_language_required(field: str, *, label: str, message: str) -> models.CheckConstraint:
+    """A check that the translated `field` is written in Spanish or in English (or both); NULL is not written."""
+    return models.CheckConstraint(
+        condition=(Q(**{f"{field}_es__isnull": False}) & ~Q(**{f"{field}_es": ""}))
+        | (Q(**{f"{field}_en__isnull": False}) & ~Q(**{f"{field}_en": ""})),
+        name=f"{label}_{field}_in_one_language",
+        violation_error_message=message,
+    )
 
 
 def choice_label(choices: type[models.Choices], value: str) -> str:
@@ -173,12 +178,11 @@ class CodeManager(models.Manager):
         return self.get(code=code)
 
 
-class ReferenceTerm(BilingualNameMixin, models.Model):
-    """A term of a small controlled vocabulary, with a stable `code` and its Spanish and English names."""
+class ReferenceTerm(models.Model):
+    """A term of a small controlled vocabulary, with a stable `code`; `name` is translated (name_es, name_en)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=80)
-    name_es = models.CharField(_("name (Spanish)"), max_length=80)
+    name = models.CharField(_("name"), max_length=80, default="")
 
     objects = CodeManager()
 
@@ -207,6 +211,25 @@ class PopulationGroup(ReferenceTerm):
     class Meta(ReferenceTerm.Meta):
         verbose_name = _("population group")
         verbose_name_plural = _("population groups")
+
+
+class Language(ReferenceTerm):
+    """A language a shelter's staff speak, by its ISO 639-3 code (spa, eng, hat, quc, ...)."""
+
+    code = models.SlugField(
+        _("ISO 639-3 code"),
+        max_length=3,
+        unique=True,
+        validators=[validate_iso_639_3],
+        help_text=_("Three lower-case letters, e.g. hat for Haitian Creole or quc for K'iche'."),
+    )
+
+    position = models.PositiveSmallIntegerField(_("position"), default=100, help_text=_("Lower comes first."))
+
+    class Meta(ReferenceTerm.Meta):
+        ordering = ["position", "code"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
 
 
 class OperatorType(models.TextChoices):
@@ -292,6 +315,7 @@ class ShelterQuerySet(models.QuerySet["Shelter"]):
         return self.select_related("state").prefetch_related(
             "services",
             "populations",
+            "languages",
             models.Prefetch(
                 "agreements",
                 queryset=CooperationAgreement.objects.select_related("donor", "project").prefetch_related("items"),
@@ -324,10 +348,12 @@ class Shelter(VersionedModel):
     capacity = models.PositiveIntegerField(_("capacity (beds)"), null=True, blank=True)
     average_daily_arrivals = models.PositiveIntegerField(_("average daily arrivals"), null=True, blank=True)
     peak_daily_arrivals = models.PositiveIntegerField(_("peak daily arrivals"), null=True, blank=True)
-    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
-    languages = models.CharField(_("languages spoken"), max_length=200, blank=True)
-    eligibility_notes = models.TextField(_("eligibility"), blank=True)
-    accessibility_notes = models.TextField(_("accessibility"), blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True, default="")
+    languages = models.ManyToManyField(
+        Language, blank=True, related_name="shelters", verbose_name=_("languages spoken by the staff")
+    )
+    eligibility_notes = models.TextField(_("eligibility"), blank=True, default="")
+    accessibility_notes = models.TextField(_("accessibility"), blank=True, default="")
     phone = models.CharField(_("phone"), max_length=60, blank=True)
     whatsapp = models.CharField(
         _("WhatsApp number"),
@@ -346,7 +372,7 @@ class Shelter(VersionedModel):
         _("source"), max_length=500, blank=True, help_text=_("Where the record came from, e.g. a partner's list.")
     )
 
-    history = HistoricalRecords(m2m_fields=[populations, services])
+    # history: registered in registry/translation.py, after the translated fields exist
     objects = ShelterManager()
 
     class Meta:
@@ -517,7 +543,8 @@ class CooperationAgreement(VersionedModel):
         help_text=_("Stable identifier, e.g. PRM-2-hermanos-en-el-camino."),
     )
     shelter = models.ForeignKey(Shelter, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("shelter"))
-    implementing_office = models.CharField(_("implementing office"), max_length=120, default="IOM Mexico")
+    # Each language has its own default (registry/translation.py): a value equal to this one counts as unwritten.
+    implementing_office = models.CharField(_("implementing office"), max_length=120, default="")
     donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("donor"))
     project = models.ForeignKey(
         "projects.Project",
@@ -538,7 +565,7 @@ class CooperationAgreement(VersionedModel):
         db_index=True,
     )
 
-    history = HistoricalRecords()
+    # history: registered in registry/translation.py, after the translated fields exist
     objects = AgreementManager()
 
     class Meta:
@@ -587,8 +614,15 @@ class SupportCategory(models.TextChoices):
 
 
 class SupportItemManager(models.Manager["SupportItem"]):
-    def get_by_natural_key(self, reference: str, category: str, description: str) -> SupportItem:
-        return self.get(agreement__reference=reference, category=category, description=description)
+    def get_by_natural_key(
+        self, reference: str, category: str, description_es: str, description_en: str
+    ) -> SupportItem:
+        return self.get(
+            text_is("description_es", description_es),
+            text_is("description_en", description_en),
+            agreement__reference=reference,
+            category=category,
+        )
 
 
 class SupportItem(models.Model):
@@ -598,12 +632,13 @@ class SupportItem(models.Model):
         CooperationAgreement, on_delete=models.CASCADE, related_name="items", verbose_name=_("agreement")
     )
     category = models.CharField(_("category"), max_length=20, choices=SupportCategory.choices)
-    description = models.CharField(_("description or training topic"), max_length=255)
+    # blank: one language is enough (constraint)
+    description = models.CharField(_("description or training topic"), max_length=255, blank=True, default="")
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2, null=True, blank=True)
-    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    unit = models.CharField(_("unit"), max_length=40, blank=True, default="")
     value_usd = models.DecimalField(_("value (USD)"), max_digits=14, decimal_places=2, null=True, blank=True)
 
-    history = HistoricalRecords()
+    # history: registered in registry/translation.py, after the translated fields exist
     objects = SupportItemManager()
 
     class Meta:
@@ -612,7 +647,17 @@ class SupportItem(models.Model):
         verbose_name_plural = _("support items")
         constraints = [
             models.UniqueConstraint(
-                fields=["agreement", "category", "description"], name="support_item_unique_per_agreement"
+                "agreement",
+                "category",
+                Coalesce("description_es", Value("")),
+                Coalesce("description_en", Value("")),
+                name="support_item_unique_per_agreement",
+                violation_error_message=_("This agreement already has an item of this category with this description."),
+            ),
+            one_language_required(
+                "description",
+                label="support_item",
+                message=_("Write the description in Spanish, in English or in both."),
             ),
             models.CheckConstraint(
                 condition=Q(category__in=SupportCategory.values),
@@ -634,7 +679,7 @@ class SupportItem(models.Model):
     def __str__(self) -> str:
         return f"{self.get_category_display()}: {self.description}"
 
-    def natural_key(self) -> tuple[str, str, str]:
-        return (self.agreement.reference, self.category, self.description)
+    def natural_key(self) -> tuple[str, str, str, str]:
+        return (self.agreement.reference, self.category, self.description_es or "", self.description_en or "")
 
     natural_key.dependencies = ["registry.cooperationagreement"]  # type: ignore[attr-defined]

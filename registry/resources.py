@@ -13,6 +13,7 @@ from import_export import fields, widgets
 from registry.models import (
     CooperationAgreement,
     Donor,
+    Language,
     PopulationGroup,
     Service,
     Shelter,
@@ -111,9 +112,10 @@ class ShelterResource(NaturalKeyResource):
     state = fields.Field(attribute="state", column_name="state", widget=StateWidget())
     populations = natural_keys_field("populations", PopulationGroup, "code")
     services = natural_keys_field("services", Service, "code")
+    languages = natural_keys_field("languages", Language, "code")
 
     export_select_related = ("state",)
-    export_prefetch_related = ("populations", "services")
+    export_prefetch_related = ("populations", "services", "languages")
 
     class Meta:
         model = Shelter
@@ -132,10 +134,13 @@ class ShelterResource(NaturalKeyResource):
             "capacity",
             "average_daily_arrivals",
             "peak_daily_arrivals",
-            "opening_hours",
+            "opening_hours_es",
+            "opening_hours_en",
             "languages",
-            "eligibility_notes",
-            "accessibility_notes",
+            "eligibility_notes_es",
+            "eligibility_notes_en",
+            "accessibility_notes_es",
+            "accessibility_notes_en",
             "phone",
             "whatsapp",
             "email",
@@ -219,7 +224,8 @@ class CooperationAgreementResource(NaturalKeyResource):
             "shelter",
             "donor",
             "project",
-            "implementing_office",
+            "implementing_office_es",
+            "implementing_office_en",
             "signed_on",
             "programme_phase",
             "programme_year",
@@ -234,5 +240,14 @@ class SupportItemResource(NaturalKeyResource):
 
     class Meta:
         model = SupportItem
-        import_id_fields = ("agreement", "category", "description")
-        fields = ("agreement", "category", "description", "quantity", "unit", "value_usd")
+        import_id_fields = ("agreement", "category", "description_es", "description_en")
+        fields = (
+            "agreement",
+            "category",
+            "description_es",
+            "description_en",
+            "quantity",
+            "unit_es",
+            "unit_en",
+            "value_usd",
+        )

@@ -24,6 +24,7 @@ from registry.models import (
     BorderRegion,
     CooperationAgreement,
     Donor,
+    Language,
     PopulationGroup,
     Service,
     Shelter,
@@ -40,6 +41,7 @@ from registry.rest.serializers import (
     QuantityField,
     VersionedUpdateMixin,
     reads,
+    text_in_any_language,
 )
 from registry.validators import coordinate_errors
 
@@ -169,14 +171,28 @@ class ShelterSerializer(VersionedUpdateMixin, ShelterListSerializer):
     average_daily_arrivals = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, allow_null=True, required=False)
     peak_daily_arrivals = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, allow_null=True, required=False)
     agreements = AgreementSummarySerializer(many=True, read_only=True)
+    # On the record, not the list rows: the list keeps its query count, and filters by language all the same.
+    languages = serializers.SlugRelatedField(
+        many=True,
+        slug_field="code",
+        queryset=Language.objects.all(),
+        required=False,
+        help_text=_("ISO 639-3 codes of the languages the staff speak, e.g. spa, hat (Haitian Creole), quc (K'iche')."),
+    )
 
     class Meta(ShelterListSerializer.Meta):
         fields = [
             *ShelterListSerializer.Meta.fields[:-2],
-            "opening_hours",
             "languages",
+            "opening_hours",
             "eligibility_notes",
             "accessibility_notes",
+            "opening_hours_es",
+            "opening_hours_en",
+            "eligibility_notes_es",
+            "eligibility_notes_en",
+            "accessibility_notes_es",
+            "accessibility_notes_en",
             "phone",
             "whatsapp",
             "email",
@@ -264,7 +280,17 @@ class SupportItemSerializer(ApiModelSerializer):
 
     class Meta:
         model = SupportItem
-        fields = ["category", "description", "quantity", "unit", "value_usd"]
+        fields = [
+            "category",
+            "description",
+            "description_es",
+            "description_en",
+            "quantity",
+            "unit",
+            "unit_es",
+            "unit_en",
+            "value_usd",
+        ]
 
 
 class AgreementSerializer(VersionedUpdateMixin, ApiModelSerializer):
@@ -309,6 +335,8 @@ class AgreementSerializer(VersionedUpdateMixin, ApiModelSerializer):
             "donor_name",
             "project",
             "implementing_office",
+            "implementing_office_es",
+            "implementing_office_en",
             "signed_on",
             "programme_phase",
             "programme_year",
@@ -339,11 +367,11 @@ class AgreementSerializer(VersionedUpdateMixin, ApiModelSerializer):
     def validate_items(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         seen: set[tuple[str, str]] = set()
         for item in items:
-            key = (item["category"], item["description"])
+            key = (item["category"], item.get("description_es", ""), item.get("description_en", ""))
             if key in seen:
                 raise serializers.ValidationError(
                     _("Each item must differ by category or description: %(category)s / %(description)s repeats.")
-                    % item
+                    % {"category": item["category"], "description": text_in_any_language(item, "description")}
                 )
             seen.add(key)
         return items

@@ -5,8 +5,9 @@ cached before the change is simply never looked up again (and expires by its TTL
 signals (`QuerySet.update`, `bulk_create`) are covered by commands calling `bump_data_version()` themselves, and in
 the worst case by the short TTL (`ANON_CACHE_SECONDS`).
 
-With several worker processes the cache must be shared (`CACHE_URL=redis://...`): with the default per-process
-local-memory cache, a change made through one worker reaches the others' cached pages only when those expire.
+With several worker processes the cache must be shared: the production default is a file cache every worker on
+the machine reads (`CACHE_DIR`), or Redis (`CACHE_URL=redis://...`) for several machines. Local memory (the
+development default) is per process.
 """
 
 from __future__ import annotations
@@ -92,10 +93,10 @@ class VersionedCountPaginator(Paginator):
 
 
 def bump_data_version() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # the key is missing (never set, or evicted)
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+    # A new number from the clock, not an increment: the file and database caches increment by reading and writing
+    # back, so of three concurrent bumps one could write back a number already used, under which pages missing
+    # the last change were cached. A clock reading is never used twice.
+    cache.set(VERSION_KEY, max(time.time_ns(), int(cache.get(VERSION_KEY) or 0) + 1), timeout=None)
 
 
 def schedule_bump() -> None:

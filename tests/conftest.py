@@ -1,6 +1,7 @@
 """Ready clients, shared objects and helpers for every test."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -15,6 +16,14 @@ PASSWORD = "correct-horse-battery-staple"
 # Tests of what is kept under the data version (registry.versioned_cache) commit for real: it is only used outside
 # transactions. The migrated reference data is restored afterwards.
 committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    """Every test starts in the site's language (Spanish), as a management command does: a request to an English
+    page leaves English active in the thread, and `title=` writes the active language's field."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture

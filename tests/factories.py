@@ -108,13 +108,13 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     end_year = 2023
     year = factory.SelfAttribute("start_year")
     status = "completed"
-    project_type = "Immigration and Borders"
+    project_type = "immigration_borders"
     budget_usd = Decimal("300000.00")
-    coverage = "National"
-    idf_region = "Latin America and the Caribbean"
+    coverage = "national"
+    idf_region = "latin_america_caribbean"
     prima_id = factory.Sequence(lambda n: f"MX10T{n:04d}")
     projects_id = factory.Sequence(lambda n: f"TS.{n:04d}")
-    benefiting_member_states = "Mexico"
+    benefiting_member_states = ["MX"]
     summary = "A project used in tests."
 
     @factory.post_generation

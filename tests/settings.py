@@ -19,3 +19,7 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 AXES_ENABLED = True
 # No collectstatic before tests: WhiteNoise looks files up as requested instead of warning that STATIC_ROOT is missing.
 WHITENOISE_AUTOREFRESH = True
+if "CACHE_URL" not in os.environ:
+    # One process, so local memory: fast, and cleared by tests at will. The production default (files shared by the
+    # workers) is exercised by tests/production/test_workers.py.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from news.models import Article
-from projects.models import Project, ThematicArea
+from projects.models import Project, ProjectObjective, ThematicArea
 from registry.models import CooperationAgreement, Donor, Shelter, State, SupportItem
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,12 @@ def test_seed_loads_the_facts_of_the_seed_documents():
     first = Project.objects.get(prima_id="MX10P0001")
     assert (first.projects_id, first.start_year, first.end_year, first.status) == ("PR.0173", 2015, 2018, "completed")
     assert first.budget_usd == Decimal("100000.00")
-    assert first.project_type == "Migration Research and Publication"
+    assert (first.project_type, first.coverage, first.idf_region) == (
+        "research_publication",
+        "national",
+        "latin_america_caribbean",
+    )
+    assert [country.code for country in first.benefiting_member_states] == ["MX"]
     assert first.objectives.count() == 2
     second = Project.objects.get(prima_id="MX10P0519")
     assert (second.projects_id, second.start_year, second.end_year) == ("IB.0279", 2021, 2023)
@@ -59,6 +64,31 @@ def test_seed_loads_the_facts_of_the_seed_documents():
     assert set(signing.states.values_list("region", flat=True)) == {"centre", "north", "south"}
     assert signing.states.count() == 9
     assert signing.shelters.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("model", "fields"),
+    [
+        (Project, ["title", "summary"]),
+        (ProjectObjective, ["text"]),
+        (Article, ["title", "summary", "body"]),
+        (ThematicArea, ["name", "description"]),
+        (SupportItem, ["description"]),
+    ],
+)
+def test_seed_content_is_written_in_both_languages(model, fields):
+    seed()
+    assert model.objects.exists()
+    for record in model.objects.all():
+        for field in fields:
+            spanish, english = getattr(record, f"{field}_es"), getattr(record, f"{field}_en")
+            assert spanish and english and spanish != english, (record.pk, field)
+
+
+def test_seed_shelters_list_their_languages_from_the_vocabulary():
+    seed()
+    for shelter in Shelter.objects.all():
+        assert list(shelter.languages.values_list("code", flat=True)) == ["spa"]
 
 
 def test_seed_is_idempotent():

@@ -59,3 +59,42 @@ def test_a_redis_cache_url_selects_the_shared_client_backend():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "config.redis.RedisCache"
+
+
+PRINT_SERVING = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "d = s.DATABASES['default']; c = s.CACHES['default']; "
+    "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'], c['BACKEND'], c.get('LOCATION', '-'))"
+)
+
+
+def serving_settings(env: dict[str, str]) -> list[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "CACHE_DIR", "CONN_MAX_AGE", "DEBUG"}}
+    result = subprocess.run(
+        [sys.executable, "-c", PRINT_SERVING],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", "SECRET_KEY": "x" * 60, **env},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_production_keeps_checked_database_connections_and_a_cache_the_workers_share():
+    max_age, health_checks, backend, location = serving_settings({"DEBUG": "0"})
+    assert int(max_age) >= 60
+    assert health_checks == "True"
+    assert backend == "django.core.cache.backends.filebased.FileBasedCache"
+    assert location == str(ROOT / "var" / "cache")
+
+
+def test_development_opens_a_connection_per_request_and_caches_in_memory():
+    max_age, _, backend, _ = serving_settings({"DEBUG": "1"})
+    assert max_age == "0"
+    assert backend == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_cache_dir_moves_the_shared_cache(tmp_path):
+    *_, backend, location = serving_settings({"DEBUG": "0", "CACHE_DIR": str(tmp_path)})
+    assert (backend, location) == ("django.core.cache.backends.filebased.FileBasedCache", str(tmp_path))

@@ -128,7 +128,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'thematic areas',
                 'ordering': ['position', 'slug'],
             },
-            bases=(registry.models.BilingualNameMixin, models.Model),
+            bases=(models.Model,),
         ),
         migrations.CreateModel(
             name='HistoricalProject',

@@ -4,7 +4,7 @@ HSDS object and field ← registry:
 - service ← the shelter. id ← Shelter.uuid; name; description ← the services offered and the groups served;
   url ← website; email; status ← status (active; temporarily closed; closed → defunct); eligibility_description ←
   eligibility notes; assured_date ← last verified; last_modified ← updated; phones ← phone (one per number);
-  schedules ← opening hours; languages ← languages spoken (with ISO 639 codes where known); capacities ← capacity
+  schedules ← opening hours; languages ← languages the staff speak (ISO 639-3 codes); capacities ← capacity
   in beds (unit "bed"); attributes ← services offered and population groups served, as taxonomy terms.
 - organization ← the shelter's operator: the registry records no operator apart from its shelter, so there is one
   per shelter, named after it, described by its operator type.
@@ -46,43 +46,6 @@ STATUS = {
     ShelterStatus.CLOSED: "defunct",
 }
 
-# The registry stores languages as the text shelters give; i18n's language vocabulary will carry codes itself.
-# Until then, these names (English and Spanish, lower case) map to ISO 639-1 codes, or ISO 639-3 where there is none.
-LANGUAGE_CODES = {
-    "spanish": "es",
-    "español": "es",
-    "espanol": "es",
-    "english": "en",
-    "inglés": "en",
-    "ingles": "en",
-    "french": "fr",
-    "francés": "fr",
-    "frances": "fr",
-    "portuguese": "pt",
-    "portugués": "pt",
-    "portugues": "pt",
-    "haitian creole": "ht",
-    "creole": "ht",
-    "créole": "ht",
-    "kreyòl": "ht",
-    "criollo haitiano": "ht",
-    "creole haitiano": "ht",
-    "arabic": "ar",
-    "árabe": "ar",
-    "russian": "ru",
-    "ruso": "ru",
-    "k'iche'": "quc",
-    "quiché": "quc",
-    "mam": "mam",
-    "q'anjob'al": "kjb",
-    "garifuna": "cab",
-    "garífuna": "cab",
-    "tzotzil": "tzo",
-    "tseltal": "tzh",
-    "tzeltal": "tzh",
-    "wolof": "wo",
-}
-_LIST_SEPARATORS = re.compile(r"\s*(?:[,;/]|\by\b|\band\b|\bo\b|\bor\b)\s*", re.IGNORECASE)
 _PHONE_SEPARATORS = re.compile(r"\s*(?:[;/,]|\bo\b|\bor\b)\s*", re.IGNORECASE)
 # A Mexican postal code (código postal) written in an address: five digits, usually after "C.P.".
 _POSTAL_CODE = re.compile(r"\bC\.?\s?P\.?\s*(\d{5})\b|\b(\d{5})\b", re.IGNORECASE)
@@ -267,20 +230,16 @@ def schedules(shelter: Shelter) -> list[dict[str, Any]]:
 
 
 def languages(shelter: Shelter) -> list[dict[str, Any]]:
-    records = []
-    for name in dict.fromkeys(_split(shelter.languages, _LIST_SEPARATORS)):
-        code = LANGUAGE_CODES.get(name.lower())
-        records.append(
-            _compact(
-                {
-                    "id": _nested_id(shelter, f"language:{name.lower()}"),
-                    "service_id": str(shelter.uuid),
-                    "name": name,
-                    "code": code,
-                }
-            )
-        )
-    return records
+    """The languages the staff speak, named in the language asked for, with their ISO 639-3 codes."""
+    return [
+        {
+            "id": _nested_id(shelter, f"language:{language.code}"),
+            "service_id": str(shelter.uuid),
+            "name": language.name,
+            "code": language.code,
+        }
+        for language in shelter.languages.all()
+    ]
 
 
 def capacities(shelter: Shelter) -> list[dict[str, Any]]:

@@ -80,7 +80,7 @@ class ShelterRecordViewSet(HsdsView, viewsets.ViewSet):
     by_organization = True
 
     def shelters(self) -> QuerySet:
-        return Shelter.objects.for_list()
+        return Shelter.objects.for_list().prefetch_related("languages")
 
     def filtered(self, request: Request) -> QuerySet:
         data = request.query_params.copy()

@@ -143,6 +143,8 @@ def parse_sources(sources: Iterable[tuple[str, str]]) -> list[tuple[str, Page]]:
 
 
 def _same(current: Any, new: Any) -> bool:
+    if isinstance(current, list) and isinstance(new, list):  # countries: Country objects against codes
+        return [str(getattr(item, "code", item)) for item in current] == [str(item) for item in new]
     return current == new or (current in (None, "", []) and new in (None, "", []))
 
 
@@ -183,7 +185,7 @@ class RecordWriter:
 
     def change(self, obj: models.Model, name: str, old: Any, new: Any) -> FieldChange:
         field = obj._meta.get_field(name)
-        if field.choices:  # the label staff see in the admin ("Activo"), not the stored value ("active")
+        if field.choices and field.flatchoices:  # the label staff see ("Activo"), not the value ("active")
             labels = dict(field.flatchoices)
             old, new = labels.get(old, old), labels.get(new, new)
         return FieldChange(str(field.verbose_name), show(old), show(new))

@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'population groups',
                 'ordering': ['code'],
             },
-            bases=(registry.models.BilingualNameMixin, models.Model),
+            bases=(models.Model,),
         ),
         migrations.CreateModel(
             name='Service',
@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'services',
                 'ordering': ['code'],
             },
-            bases=(registry.models.BilingualNameMixin, models.Model),
+            bases=(models.Model,),
         ),
         migrations.CreateModel(
             name='CooperationAgreement',

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from registry.models import BorderRegion, State
-from registry.rest.schema import NOT_MODIFIED, THROTTLED, VALIDATION_ERROR
+from registry.rest.schema import NOT_ACCEPTABLE, NOT_MODIFIED, THROTTLED, UNAVAILABLE, VALIDATION_ERROR
 
 
 class StateFacetSerializer(serializers.Serializer):
@@ -41,7 +41,14 @@ FACETS_SCHEMA = extend_schema(
         _("Takes the same filters as the list; counts the matching records per state and per border region.")
     ),
     filters=True,
-    responses={200: FacetsSerializer, 304: NOT_MODIFIED, 400: VALIDATION_ERROR, 429: THROTTLED},
+    responses={
+        200: FacetsSerializer,
+        304: NOT_MODIFIED,
+        400: VALIDATION_ERROR,
+        406: NOT_ACCEPTABLE,
+        429: THROTTLED,
+        503: UNAVAILABLE,
+    },
 )
 
 

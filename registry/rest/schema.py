@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db import DatabaseError
 from django.utils.translation import gettext_lazy as _
-from django_filters import ModelMultipleChoiceFilter, NumberFilter, OrderingFilter
+from django_filters import CharFilter, ModelMultipleChoiceFilter, NumberFilter, OrderingFilter
 from drf_spectacular.drainage import has_override, set_override
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -21,6 +22,8 @@ from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
 JSON = "application/json"
+# Text in a URL: anything but NUL, which config.middleware refuses with 400 in every URL.
+NO_NUL = "^[^\\x00]*$"
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -39,7 +42,46 @@ NOT_FOUND = OpenApiResponse(ErrorSerializer, description=str(_("No record with t
 LIST_NOT_FOUND = OpenApiResponse(
     ErrorSerializer, description=str(_("The page is past the last one, or the format is not offered here."))
 )
+
+
+class ConflictSerializer(ErrorSerializer):
+    version = serializers.IntegerField(
+        required=False, help_text=_("The record's current version, when the write was based on an older one.")
+    )
+
+
 CONFLICT = OpenApiResponse(ErrorSerializer, description=str(_("Other records still depend on this one.")))
+WRITE_CONFLICT = OpenApiResponse(
+    ConflictSerializer,
+    description=str(
+        _(
+            "The `version` sent is not the record's current one (it changed since it was read; the body gives the "
+            "current version), another write to it won meanwhile, or its key is already taken."
+        )
+    ),
+)
+PRECONDITION_FAILED = OpenApiResponse(
+    ErrorSerializer,
+    description=str(_("If-Match names none of the record's current ETag, which the ETag header of this answer gives.")),
+)
+UNSUPPORTED_MEDIA_TYPE = OpenApiResponse(
+    ErrorSerializer, description=str(_("The body is not in a media type this operation takes (JSON)."))
+)
+NOT_ACCEPTABLE = OpenApiResponse(ErrorSerializer, description=str(_("No format offered here satisfies Accept.")))
+UNAVAILABLE = OpenApiResponse(
+    ErrorSerializer, description=str(_("The database is unavailable; retry after Retry-After seconds."))
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=str(
+        _(
+            "Optional. The ETag of the record as you read it: the write happens only if the record still has it, "
+            "and answers 412 otherwise. `*` matches any existing record."
+        )
+    ),
+)
 THROTTLED = OpenApiResponse(ErrorSerializer, description=str(_("Too many requests; retry after Retry-After seconds.")))
 NOT_MODIFIED = OpenApiResponse(None, description=str(_("Unchanged since the ETag in If-None-Match.")))
 CSV_RESPONSE = OpenApiResponse(
@@ -75,15 +117,16 @@ def document(
     for media_type, schema in exports.values():
         list_responses[(200, media_type)] = schema
     # Errors are JSON whatever the format asked for (see ApiModelViewSet.handle_exception).
-    list_responses.update(
-        {
-            304: NOT_MODIFIED,
-            (400, JSON): VALIDATION_ERROR,
-            (404, JSON): LIST_NOT_FOUND,
-            (429, JSON): THROTTLED,
-        }
-    )
-    write_errors = {400: VALIDATION_ERROR, 401: NOT_AUTHENTICATED, 403: FORBIDDEN, 429: THROTTLED}
+    always = {(406, JSON): NOT_ACCEPTABLE, (429, JSON): THROTTLED, (503, JSON): UNAVAILABLE}
+    list_responses.update({304: NOT_MODIFIED, (400, JSON): VALIDATION_ERROR, (404, JSON): LIST_NOT_FOUND, **always})
+    write_errors = {
+        400: VALIDATION_ERROR,
+        401: NOT_AUTHENTICATED,
+        403: FORBIDDEN,
+        415: UNSUPPORTED_MEDIA_TYPE,
+        **always,
+    }
+    change_errors = {**write_errors, 404: NOT_FOUND, 409: WRITE_CONFLICT, 412: PRECONDITION_FAILED}
     return extend_schema_view(
         list=extend_schema(
             summary=f"List {plural}",
@@ -93,36 +136,57 @@ def document(
         retrieve=extend_schema(
             summary=f"Get one {noun}",
             parameters=[lookup],
-            responses={200: detail_serializer, 304: NOT_MODIFIED, 404: NOT_FOUND, 429: THROTTLED},
+            responses={200: detail_serializer, 304: NOT_MODIFIED, 404: NOT_FOUND, **always},
         ),
-        create=extend_schema(summary=f"Create a {noun}", responses={201: detail_serializer, **write_errors}),
+        create=extend_schema(
+            summary=f"Create a {noun}", responses={201: detail_serializer, **write_errors, 409: WRITE_CONFLICT}
+        ),
         update=extend_schema(
             summary=f"Replace a {noun}",
-            parameters=[lookup],
-            responses={200: detail_serializer, **write_errors, 404: NOT_FOUND, 409: CONFLICT},
+            parameters=[lookup, IF_MATCH],
+            responses={200: detail_serializer, **change_errors},
         ),
         partial_update=extend_schema(
             summary=f"Change some fields of a {noun}",
-            parameters=[lookup],
-            responses={200: detail_serializer, **write_errors, 404: NOT_FOUND, 409: CONFLICT},
+            parameters=[lookup, IF_MATCH],
+            responses={200: detail_serializer, **change_errors},
         ),
         destroy=extend_schema(
             summary=f"Delete a {noun}",
-            parameters=[lookup],
+            parameters=[lookup, IF_MATCH],
             responses={
                 204: OpenApiResponse(None, description=str(_("Deleted."))),
                 401: NOT_AUTHENTICATED,
                 403: FORBIDDEN,
                 404: NOT_FOUND,
                 409: CONFLICT,
-                429: THROTTLED,
+                412: PRECONDITION_FAILED,
+                **always,
             },
         ),
     )
 
 
 def path_key(name: str, description: str) -> OpenApiParameter:
-    return OpenApiParameter(name, OpenApiTypes.STR, OpenApiParameter.PATH, description=description)
+    return OpenApiParameter(name, {"type": "string", "pattern": NO_NUL}, OpenApiParameter.PATH, description=description)
+
+
+LANG_PARAMETER = "lang"
+
+
+def lang_parameter() -> OpenApiParameter:
+    return OpenApiParameter(
+        LANG_PARAMETER,
+        {"type": "string", "enum": [code for code, _name in settings.LANGUAGES]},
+        description=str(
+            _(
+                "Language of the content (es or en); without it, the Accept-Language header chooses, else Spanish. "
+                "Translated fields (title, summary, ...) are in this language, or in the other one where a record "
+                "has no text in it; detail responses also carry each language's text (title_es, title_en). "
+                "Writing a translated field writes this language; title_es and title_en write one language each."
+            )
+        ),
+    )
 
 
 class FilterAwareAutoSchema(AutoSchema):
@@ -132,13 +196,16 @@ class FilterAwareAutoSchema(AutoSchema):
 
     def get_override_parameters(self) -> list[Any]:
         parameters = list(super().get_override_parameters())
+        if getattr(self.view, "accepts_lang_parameter", False):
+            parameters.append(lang_parameter())
         filterset_class = getattr(self.view, "filterset_class", None)
         if filterset_class is None or not (self._is_list_view() or getattr(self.view, "action", "") == "facets"):
             return parameters
         for name, flt in filterset_class.base_filters.items():
             description = str(flt.extra.get("help_text") or flt.label or "")
             if isinstance(flt, ModelMultipleChoiceFilter):
-                item: dict[str, Any] = {"type": "string"}
+                # Each value a key: an empty one (`thematic_area=`) is refused like any empty value.
+                item: dict[str, Any] = {"type": "string", "minLength": 1, "pattern": NO_NUL}
                 keys = related_keys(flt)
                 if keys:
                     item["enum"] = keys
@@ -158,8 +225,11 @@ class FilterAwareAutoSchema(AutoSchema):
                         description=str(_("Comma-separated sort keys; a leading - sorts descending.")),
                     )
                 )
-            elif flt.extra.get("max_length"):
-                schema = {"type": "string", "maxLength": flt.extra["max_length"]}
+            elif isinstance(flt, CharFilter):
+                # No NUL: the middleware refuses it in any URL (no record or filter can hold one).
+                schema = {"type": "string", "pattern": NO_NUL}
+                if flt.extra.get("max_length"):
+                    schema["maxLength"] = flt.extra["max_length"]
                 parameters.append(OpenApiParameter(name, schema, description=description))
             elif isinstance(flt, NumberFilter) and {"min_value", "max_value"} & set(flt.extra):
                 # forms.DecimalField and FloatField derive from IntegerField, yet take fractions.
@@ -196,3 +266,15 @@ def related_keys(flt: ModelMultipleChoiceFilter) -> list[str]:
         return [str(value) for value in flt.queryset.order_by(key).values_list(key, flat=True)]
     except DatabaseError:
         return []
+
+
+def drop_parameter_titles(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """Postprocessing hook: query parameters lose the `title` drf-spectacular copies from the filter's label. It is
+    the label in the language the schema was generated in ("Región fronteriza"), and client generators name types
+    after it (`SheltersListRegiÓNFronteriza`); without it they use the parameter's name (`SheltersListRegion`).
+    The description keeps the label."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                parameter.get("schema", {}).pop("title", None)
+    return result

@@ -19,7 +19,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from registry.rest.schema import THROTTLED, VALIDATION_ERROR, ErrorSerializer
+from registry.rest.parsers import StrictFormParser, StrictJSONParser, StrictMultiPartParser
+from registry.rest.schema import THROTTLED, UNAVAILABLE, UNSUPPORTED_MEDIA_TYPE, VALIDATION_ERROR, ErrorSerializer
 from registry.rest.throttling import AnonThrottle
 
 
@@ -28,6 +29,7 @@ class StaffAuthTokenView(ObtainAuthToken):
     `Authorization: Token <key>`). Accounts without staff status get none: they could not write anyway."""
 
     authentication_classes: list = []
+    parser_classes = [StrictFormParser, StrictMultiPartParser, StrictJSONParser]
     permission_classes = [AllowAny]
     throttle_classes = [AnonThrottle]
 
@@ -38,7 +40,9 @@ class StaffAuthTokenView(ObtainAuthToken):
             200: inline_serializer("AuthTokenResponse", {"token": serializers.CharField()}),
             400: VALIDATION_ERROR,
             403: OpenApiResponse(ErrorSerializer, description=str(_("Too many failed logins; try again later."))),
+            415: UNSUPPORTED_MEDIA_TYPE,
             429: THROTTLED,
+            503: UNAVAILABLE,
         },
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:

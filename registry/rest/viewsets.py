@@ -10,13 +10,15 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Model, ProtectedError, QuerySet, RestrictedError
 from django.http import HttpResponseBase
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers, quote_etag
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_etags
 from django.utils.translation import gettext_lazy as _
-from django_filters import CharFilter
+from django_filters import CharFilter, OrderingFilter
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import APIException, MethodNotAllowed, ValidationError
 from rest_framework.request import Request
@@ -24,8 +26,11 @@ from rest_framework.response import Response
 
 from registry.admin_mixins import StaleEditError
 from registry.renderers import ExportRenderer
+from registry.rest.deletions import DeletionsMixin
 from registry.rest.exports import export_response
 from registry.rest.json import JSONRenderer
+from registry.rest.schema import LANG_PARAMETER
+from registry.rest.serializers import StaleVersionError
 from registry.rest.values_plan import values_plan
 
 
@@ -34,12 +39,35 @@ class Conflict(APIException):
     default_detail = _("The request conflicts with the current state of the record.")
     default_code = "conflict"
 
+    def __init__(self, detail: Any = None, *, version: int | None = None) -> None:
+        super().__init__(detail)
+        self.version = version  # the record's current version, when the conflict is a stale one
 
-class ApiModelViewSet(viewsets.ModelViewSet):
+
+def activate_requested_language(request: Request) -> None:
+    """`?lang=es|en` picks the language of content (and messages) over Accept-Language, which LocaleMiddleware
+    has already applied; the response's Content-Language says which one was used."""
+    lang = request.query_params.get(LANG_PARAMETER)
+    if lang is None:
+        return
+    if lang not in dict(settings.LANGUAGES):
+        raise ValidationError({LANG_PARAMETER: [_("Choose es or en.")]})
+    translation.activate(lang)
+    request.LANGUAGE_CODE = request._request.LANGUAGE_CODE = lang
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = _("The record has changed since the ETag in If-Match; read it again and reapply your change.")
+    default_code = "precondition_failed"
+
+
+class ApiModelViewSet(DeletionsMixin, viewsets.ModelViewSet):
     """Pagination, authentication, throttles, permissions, negotiation, parsers and schema come from the
     REST_FRAMEWORK settings, which name this package's classes; this class adds what settings cannot say."""
 
     lookup_value_regex = "[^/]+"
+    accepts_lang_parameter = True  # documented by the schema: activate_requested_language()
     list_serializer_class: type[serializers.Serializer] | None = None
     export_renderer_classes: tuple[type[ExportRenderer], ...] = ()
     # A model whose queryset offers for_list() and for_detail(); viewsets of other models override get_queryset().
@@ -50,6 +78,7 @@ class ApiModelViewSet(viewsets.ModelViewSet):
         # format first, and answer 404 to TRACE ...?format=csv).
         if self.action is None:
             raise MethodNotAllowed(request.method)
+        activate_requested_language(request)
         super().initial(request, *args, **kwargs)
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
@@ -89,6 +118,14 @@ class ApiModelViewSet(viewsets.ModelViewSet):
         ]
         if empty:
             raise ValidationError({name: [_("Give a value, or leave the parameter out.")] for name in empty})
+        # A sort list is comma-separated; an empty item (`name,` or `,name`) is a client's bug, not "no sort".
+        gaps = [
+            name
+            for name, flt in names.items()
+            if isinstance(flt, OrderingFilter) and any("" in value.split(",") for value in params.getlist(name))
+        ]
+        if gaps:
+            raise ValidationError({name: [_("Give sort keys separated by single commas.")] for name in gaps})
         return super().filter_queryset(queryset)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -118,10 +155,40 @@ class ApiModelViewSet(viewsets.ModelViewSet):
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
-        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
+        # After validation: a body that could never be written is a 400 whatever the precondition says.
+        self.check_if_match(instance)
         self.perform_update(serializer)
         return Response(self._saved(serializer.instance))
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        self.check_if_match(instance)
+        self.perform_destroy(instance)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def check_if_match(self, instance: Model) -> None:
+        """If-Match (RFC 9110 13.1.1): write only while the record still has one of the given ETags, those a read
+        of it answered with; otherwise 412, carrying the current ETag. Weak ETags never match, `*` always does."""
+        header = self.request.headers.get("If-Match")
+        if not header:
+            return
+        etags = parse_etags(header)
+        if etags == ["*"]:
+            return
+        current = self.detail_etag(instance)
+        if current not in etags:
+            exc = PreconditionFailed()
+            exc.etag = current  # type: ignore[attr-defined]
+            raise exc
+
+    def detail_etag(self, instance: Model) -> str:
+        """The ETag a read of this record answers with (finalize_response hashes the same bytes)."""
+        data = self.get_serializer(instance).data
+        content = JSONRenderer().render(data, renderer_context=self.get_renderer_context())
+        return quote_etag(hashlib.blake2b(content, digest_size=16).hexdigest())
 
     def _saved(self, instance: Model) -> dict[str, Any]:
         # Answer with the record as a read would show it: with the counts and related rows a read's queryset adds.
@@ -140,9 +207,13 @@ class ApiModelViewSet(viewsets.ModelViewSet):
                 serializer.save()
         except IntegrityError as exc:
             raise Conflict(_("Another record with the same key was saved meanwhile; reload and retry.")) from exc
+        except StaleVersionError as exc:
+            message = _("The record has changed since version %(given)s; read it again, then reapply.")
+            raise Conflict(message % {"given": serializer.initial_data.get("version")}, version=exc.current) from exc
         except StaleEditError as exc:
+            current = type(exc.obj)._default_manager.filter(pk=exc.obj.pk).values_list("version", flat=True).first()
             raise Conflict(
-                _("Someone else changed this record meanwhile; reload it and apply your change again.")
+                _("Someone else changed this record meanwhile; reload it and apply your change again."), version=current
             ) from exc
 
     def perform_destroy(self, instance: Model) -> None:
@@ -157,6 +228,10 @@ class ApiModelViewSet(viewsets.ModelViewSet):
 
     def handle_exception(self, exc: Exception) -> Response:
         response = super().handle_exception(exc)
+        if isinstance(exc, PreconditionFailed):
+            response["ETag"] = exc.etag  # type: ignore[attr-defined]
+        if isinstance(exc, Conflict) and exc.version is not None:
+            response.data = {**response.data, "version": exc.version}
         # Errors are JSON whatever format was asked for: a CSV or XML error body would only confuse a client.
         if isinstance(getattr(self.request, "accepted_renderer", None), ExportRenderer):
             self.request.accepted_renderer = JSONRenderer()

@@ -49,6 +49,7 @@ def test_every_domain_model_is_registered():
         "registry.PopulationGroup",
         "registry.Shelter",
         "registry.Donor",
+        "registry.Language",
         "registry.CooperationAgreement",
         "registry.SupportItem",
         "projects.ThematicArea",

@@ -86,7 +86,7 @@ def test_change_agreement_adds_support_items_inline(staff_client):
     data.update(
         {
             "items-0-category": "hygiene",
-            "items-0-description": "Hygiene kits",
+            "items-0-description_en": "Hygiene kits",
             "items-0-quantity": "200",
             "items-0-unit": "kits",
             "items-0-value_usd": "1500.50",
@@ -103,7 +103,7 @@ def test_change_agreement_adds_support_items_inline(staff_client):
 def test_invalid_inline_row_shows_an_error_and_saves_nothing(staff_client):
     agreement = CooperationAgreementFactory()
     data = admin_form_data(staff_client.get(change_url(agreement)))
-    data.update({"items-0-category": "hygiene", "items-0-description": "Soap", "items-0-quantity": "-3"})
+    data.update({"items-0-category": "hygiene", "items-0-description_en": "Soap", "items-0-quantity": "-3"})
     response = staff_client.post(change_url(agreement), data)
     assert response.status_code == HTTPStatus.OK
     assert (
@@ -120,7 +120,7 @@ def test_add_project_with_objectives_inline(staff_client):
     data = admin_form_data(staff_client.get(add_url(Project)))
     data.update(
         {
-            "title": "Shelter support in the south",
+            "title_en": "Shelter support in the south",
             "slug": "shelter-support-south",
             "prima_id": "MX10P9999",
             "projects_id": "PR.9999",
@@ -132,9 +132,9 @@ def test_add_project_with_objectives_inline(staff_client):
             "states": [str(state("MX-CHP").pk), str(state("MX-OAX").pk)],
             "objectives-TOTAL_FORMS": "2",
             "objectives-0-position": "1",
-            "objectives-0-text": "Improve shelter conditions.",
+            "objectives-0-text_en": "Improve shelter conditions.",
             "objectives-1-position": "2",
-            "objectives-1-text": "Train shelter staff.",
+            "objectives-1-text_en": "Train shelter staff.",
         }
     )
     response = staff_client.post(add_url(Project), data)
@@ -351,7 +351,7 @@ def test_public_link_is_a_dash_without_a_public_page():
 
 def test_new_records_start_at_version_one_and_verified_date_is_kept(staff_client):
     data = admin_form_data(staff_client.get(add_url(Article)))
-    data.update({"title": "Nueva nota", "slug": "nueva-nota", "published_on": "2024-05-01"})
+    data.update({"title_es": "Nueva nota", "slug": "nueva-nota", "published_on": "2024-05-01"})
     response = staff_client.post(add_url(Article), data)
     assert response.status_code == HTTPStatus.FOUND, errors_of(response)
     article = Article.objects.get(slug="nueva-nota")

@@ -214,8 +214,8 @@ def projects():
         end_year=2018,
         status="completed",
         budget_usd=Decimal("100000.00"),
-        coverage="National",
-        idf_region="Latin America and the Caribbean",
+        coverage="national",
+        idf_region="latin_america_caribbean",
         states=[state("MX-CHP")],
         thematic_areas=[protection, health, data],
     )
@@ -230,7 +230,7 @@ def projects():
         end_year=None,
         status="active",
         budget_usd=Decimal("5000.5"),
-        coverage="Local",
+        coverage="local",
         summary="",
         states=[state("MX-CHP"), state("MX-OAX")],
     )

@@ -5,9 +5,9 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache
 from rest_framework.throttling import SimpleRateThrottle
 
+from config.redis import RedisCache
 from tests.api.conftest import API, client_for
 from tests.factories import UserFactory
 

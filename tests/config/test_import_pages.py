@@ -73,8 +73,9 @@ def test_import_creates_projects_with_every_labelled_value():
     assert project.projects_id == "MG.0042"
     assert (project.start_year, project.end_year, project.year, project.status) == (2019, 2021, 2019, "active")
     assert project.budget_usd == Decimal("250000.50")
-    assert (project.project_type, project.coverage) == ("Migration Health", "Regional")
-    assert project.benefiting_member_states == "MX,GT"
+    assert (project.project_type, project.coverage) == ("migration_health", "regional")
+    assert [country.code for country in project.benefiting_member_states] == ["GT", "MX"]
+    assert project.title_en.startswith("Health Posts") and not project.title_es  # an English page
     assert project.slug == "health-posts-for-migrants-in-transit-along-the-gulf-route"
     assert project.summary.startswith("Migrants travelling along the Gulf route")  # filled, as it was empty
     assert [o.text[:20] for o in project.objectives.all()] == [
@@ -199,13 +200,15 @@ def test_existing_records_keep_staff_text_and_are_matched_by_natural_key():
     output = run(*VALID)
 
     project.refresh_from_db()
-    assert (project.title, project.summary, project.slug) == (
+    # The English page fills the English title; the Spanish one staff wrote stays.
+    assert (project.title_en, project.title_es, project.summary, project.slug) == (
         "Health Posts for Migrants in Transit along the Gulf Route",
+        "Old title",
         "Written by staff.",
         "posts",
     )
     assert project.version == 2
-    assert "updated project MG.0042 (title, start year, end year, status" in output
+    assert "updated project MG.0042 (title [en], start year, end year, status" in output
     assert Shelter.objects.count() == 2 and Shelter.objects.filter(pk=nazaret.pk, name="NAZARÉT").exists()
     assert "“Albergue Nazaret” was not in the registry" not in output
     assert CooperationAgreement.objects.filter(shelter=nazaret, reference="GAC-3-nazaret").exists()

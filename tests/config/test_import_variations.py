@@ -61,14 +61,15 @@ def test_development_fund_page_imports_without_dates():
     run("project_fund.txt")
     project = Project.objects.get(projects_id="PO.0476")
     assert (project.start_year, project.end_year, project.start_date) == (None, None, None)
-    assert (project.budget_usd, project.status, project.coverage) == (120000, "active", "National")
+    assert (project.budget_usd, project.status, project.coverage) == (120000, "active", "national")
     assert project.period == ""
 
 
 def test_member_states_are_stored_as_iso_codes():
     run("project_labelled.txt", "project_bullets.txt")
-    assert Project.objects.get(projects_id="PX.0301").benefiting_member_states == "CR,SV,GT,HN,MX"
-    assert Project.objects.get(projects_id="CT.0988").benefiting_member_states == "SV,GT,HN"
+    codes = {p.projects_id: [c.code for c in p.benefiting_member_states] for p in Project.objects.all()}
+    assert codes["PX.0301"] == ["CR", "GT", "HN", "MX", "SV"]  # the field keeps them sorted
+    assert codes["CT.0988"] == ["GT", "HN", "SV"]
 
 
 def test_unknown_labels_are_kept_with_the_project_in_the_admin_the_api_and_the_report(staff_client, api_client):
@@ -118,14 +119,16 @@ def test_dry_run_shows_each_fields_old_and_new_value_and_writes_nothing():
     ProjectFactory(
         projects_id="CT.0988",
         prima_id="HN10P0417",
-        title="Consular work",
+        title="",
+        title_en="Consular work",
+        slug="consular-work",
         status="active",
         start_year=2019,
         end_year=2020,
     )
     output = run("project_bullets.txt", dry_run=True)
     assert "updated project CT.0988" in output
-    assert "title: Consular work → Strengthening Consular Protection for Central American Migrants" in output
+    assert "title [en]: Consular work → Strengthening Consular Protection for Central American Migrants" in output
     assert "status: Active → Completed" in output
     assert "end year: 2020 → 2021" in output
     assert Project.objects.get(projects_id="CT.0988").title == "Consular work"
@@ -145,7 +148,9 @@ def test_dry_run_report_and_refusals_are_in_the_staff_members_language(tmp_path)
 def test_admin_preview_lists_old_and_new_values_and_unknown_labels(staff_client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    ProjectFactory(projects_id="PX.0301", prima_id="GT10P0731", title="Old name", status="pipeline")
+    ProjectFactory(
+        projects_id="PX.0301", prima_id="GT10P0731", title="", title_en="Old name", slug="old-name", status="pipeline"
+    )
     upload = SimpleUploadedFile("project_labelled.txt", (PAGES / "project_labelled.txt").read_bytes(), "text/plain")
     response = staff_client.post(
         reverse("import_pages"), {"pages": [upload], "dry_run": "on"}, HTTP_ACCEPT_LANGUAGE="en"
@@ -199,3 +204,26 @@ def test_undated_project_without_prima_id_shows_and_exports_without_invented_val
         import xmlschema
 
         xmlschema.XMLSchema(str(schema)).validate(xml)
+
+
+def test_english_and_spanish_pages_of_one_project_fill_both_languages(tmp_path):
+    english = (PAGES / "project_labelled.txt").read_text()
+    title = "Safer Routes: Information Points for Migrants in Transit through Central America and Mexico"
+    start = english.index("People who cross")
+    spanish = english[:start].replace(title, "Rutas más seguras: puntos de información para personas migrantes") + (
+        "Las personas que cruzan Centroamérica y México en su camino hacia el norte deciden con poca información "
+        "dónde descansar, dónde pedir ayuda y qué ruta tomar. El proyecto abre puntos de información en los "
+        "municipios de paso y en las redes de albergues de los cinco países.\n"
+    )
+    (tmp_path / "project_es.txt").write_text(spanish)
+    run("project_labelled.txt")
+    out = StringIO()
+    call_command("import_pages", str(tmp_path / "project_es.txt"), stdout=out, language="en")
+
+    project = Project.objects.get(projects_id="PX.0301")  # one record, found by its natural key
+    assert project.title_en == title
+    assert project.title_es == "Rutas más seguras: puntos de información para personas migrantes"
+    assert project.description_en.startswith("People who cross")
+    assert project.description_es.startswith("Las personas que cruzan")
+    assert project.summary_es.startswith("Las personas que cruzan") and project.summary_en.startswith("People")
+    assert Project.objects.filter(prima_id="GT10P0731").count() == 1

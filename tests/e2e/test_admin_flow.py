@@ -57,19 +57,21 @@ def test_editor_adds_shelter_agreement_and_support_item_then_sees_them_public(li
     page.locator(f"a.inlinechangelink[href*='/cooperationagreement/{agreement.pk}/']").click()
     page.wait_for_url(re.compile(rf"/cooperationagreement/{agreement.pk}/change/"))
     page.select_option("#id_items-0-category", "hygiene")
-    page.fill("#id_items-0-description", "Hygiene kits for families")
+    page.fill("#id_items-0-description_es", "Kits de higiene para familias")
+    page.fill("#id_items-0-description_en", "Hygiene kits for families")
     page.fill("#id_items-0-quantity", "150")
-    page.fill("#id_items-0-unit", "kits")
+    page.fill("#id_items-0-unit_es", "kits")
     page.click("input[name=_save]")
     page.wait_for_selector("ul.messagelist li.success")
     screenshot(page, "admin-agreement-saved")
-    assert agreement.items.get().description == "Hygiene kits for families"
+    item = agreement.items.get()
+    assert (item.description_es, item.description_en) == ("Kits de higiene para familias", "Hygiene kits for families")
 
     # the public page shows all of it
     page.goto(f"{live_site}/es/shelters/albergue-prueba-navegador/")
     assert page.locator("h1").inner_text().strip() == "Albergue Prueba Navegador"
     section = page.locator("#agreements-heading").locator("xpath=..")
     assert "PRM-3-albergue-prueba-navegador" in section.inner_text()
-    assert "Hygiene kits for families" in section.inner_text()
+    assert "Kits de higiene para familias" in section.inner_text()  # the Spanish page, the Spanish text
     screenshot(page, "public-shelter-from-admin")
     assert not [e for e in page.console_errors if "Content Security Policy" in e]  # type: ignore[attr-defined]

@@ -30,7 +30,14 @@ WORDS = {
 def test_editor_previews_then_imports_pages_in_their_language(live_site, browser, screenshot, language, device):
     editor = UserFactory(username=f"editor-{language}-{device}", is_staff=True)
     editor.groups.add(Group.objects.get(name=EDITORS))
-    ProjectFactory(projects_id="PX.0301", prima_id="GT10P0731", title="Information points (draft)", status="pipeline")
+    ProjectFactory(  # an English title, as the English page it was imported from
+        projects_id="PX.0301",
+        prima_id="GT10P0731",
+        title="",
+        title_en="Information points (draft)",
+        slug="information-points",
+        status="pipeline",
+    )
     context = browser.new_context(viewport=VIEWPORTS[device], locale="es-MX" if language == "es" else "en-US")
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_healthz_reports_a_reachable_database(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == HTTPStatus.OK
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
     assert "no-cache" in response["Cache-Control"]
     assert client.head(reverse("healthz")).status_code == HTTPStatus.OK
 

@@ -311,3 +311,26 @@ def test_the_export_writes_what_the_rules_decide(varied_projects, client):
 
     assert acts["Running, no end"].find("budget") is None
     assert acts["Future"].find("activity-date[@type='2']") is None
+
+
+@pytest.mark.django_db
+def test_texts_are_narrated_in_each_language_written(client):
+    schema = xmlschema.XMLSchema(str(require_shared("iati", "iati-activities-schema.xsd")))
+    ProjectFactory(
+        title_en="Shelter support",
+        title_es="Apoyo a albergues",
+        summary_en="Support for shelters.",
+        summary_es="Apoyo para albergues.",
+    )
+    ProjectFactory(title_en="", title_es="Solo en español", summary_en="", summary_es="Resumen.")
+    content = body(client.get(f"{API}/projects/?format=iati"))
+    tree = etree.fromstring(content)
+
+    assert not list(schema.iter_errors(content))
+    titles = [[(n.get(XML_LANG), n.text) for n in act.findall("title/narrative")] for act in tree]
+    assert sorted(titles, key=len) == [
+        [("es", "Solo en español")],
+        [(None, "Shelter support"), ("es", "Apoyo a albergues")],
+    ]
+    summaries = {n.text: n.get(XML_LANG) for n in tree.iterfind("iati-activity/description[@type='1']/narrative")}
+    assert summaries == {"Support for shelters.": None, "Apoyo para albergues.": "es", "Resumen.": "es"}

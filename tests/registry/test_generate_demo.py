@@ -44,7 +44,7 @@ def dataset() -> dict[str, list]:
             )
         ),  # fmt: skip
         "items": list(
-            SupportItem.objects.order_by("agreement__reference", "category", "description").values_list(
+            SupportItem.objects.order_by("agreement__reference", "category", "description_en").values_list(
                 "agreement__reference", "category", "description", "quantity", "unit", "value_usd"
             )
         ),

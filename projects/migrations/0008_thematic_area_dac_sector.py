@@ -25,7 +25,7 @@ def set_dac_sectors(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0005_validation_messages'),
+        ('projects', '0007_translated_text_validators'),
     ]
 
     operations = [
