@@ -1,6 +1,7 @@
-"""Request bodies the API accepts: JSON whose every string (and every key) is text a database and an XML export
-can hold. A NUL byte reaches PostgreSQL as an error; other control characters and unpaired surrogates are refused by
-lxml when the record is later exported. Refusing them when the body is read keeps every input path safe at once."""
+"""Request bodies the API accepts: JSON whose every string (and every key) is text a database can hold at all.
+A NUL byte or an unpaired surrogate reaches PostgreSQL as an error even inside a related key that is only looked
+up, so they are refused when the body is read. Other control characters are refused field by field, naming the
+field, by the model-level validator every text field carries (registry.validators), as in the admin and imports."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
-# C0 controls but tab, newline and carriage return; unpaired surrogates; the two non-characters XML forbids.
-UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# NUL, unpaired surrogates and the two non-characters XML forbids: what no lookup or column can take.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff\ufffe\uffff]")
 
 
 def unstorable_at(value: Any, path: str = "") -> str | None:
