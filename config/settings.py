@@ -50,6 +50,16 @@ IATI_REPORTING_ORG_NAME: str = env.str("IATI_REPORTING_ORG_NAME", default="Inter
 LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO")
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: clients connect directly).
 NUM_PROXIES: int = env.int("NUM_PROXIES", default=0)
+# Outgoing mail (correction reports to staff): printed on the console unless EMAIL_URL names an SMTP server,
+# e.g. smtp+tls://user:password@smtp.example.org:587 (django-environ's email URL).
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="registro@localhost")
+# Who is told of a correction report (comma-separated); empty: staff allowed to decide correction reports.
+CORRECTION_REPORT_RECIPIENTS: list[str] = env.list("CORRECTION_REPORT_RECIPIENTS", default=[])
+# Correction reports one client may send (DRF rate syntax: N/min, N/hour, N/day).
+CORRECTION_REPORT_RATE: str = env.str("CORRECTION_REPORT_RATE", default="5/hour")
+# The site's public address, for links in e-mails.
+SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # ----------------------------------------------------------------------------------------------------------
 
 if not SECRET_KEY:
@@ -294,3 +304,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+vars().update(EMAIL_CONFIG)  # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, ... from EMAIL_URL
+SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -34,7 +34,7 @@ class ShelterSitemap(BilingualSitemap):
     changefreq = "weekly"
 
     def items(self) -> QuerySet[Shelter]:
-        return Shelter.objects.order_by("slug")
+        return Shelter.objects.public().order_by("slug")
 
     def lastmod(self, obj: Shelter):
         return obj.updated_at

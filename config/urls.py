@@ -4,7 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from config import health
+from config import health, pwa
 from config.api import ApiDocsView, ApiRedocView
 from config.page_upload import import_pages_view
 from config.sitemaps import sitemaps
@@ -16,6 +16,9 @@ urlpatterns = [
     # Outside i18n_patterns: balancers and the benchmark need fixed, unprefixed, unredirected URLs.
     path("healthz", health.healthz, name="healthz"),
     path("healthz/baseline", health.baseline, name="baseline"),
+    # The service worker's scope is the folder it is served from: the root, so it covers every page.
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("manifest.webmanifest", pwa.manifest, name="web_manifest"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
     # The API keeps one URL per resource whatever the language, so it stays outside i18n_patterns.
     path("api/v1/", include("config.api")),

@@ -65,7 +65,7 @@ class StateDetailView(DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         state = self.object
-        shelters = Shelter.objects.for_summary().filter(state=state)
+        shelters = Shelter.objects.for_summary().public().filter(state=state)
         projects = Project.objects.for_list().filter(states=state)
         articles = Article.objects.for_list().filter(states=state)
         return super().get_context_data(
@@ -88,7 +88,7 @@ class RegionDetailView(TemplateView):
         if region not in BorderRegion.values:
             raise Http404(_("There is no border region called “%(region)s”.") % {"region": region})
         states = [s for s in states_with_support() if s.region == region]
-        shelters = Shelter.objects.for_summary().in_region(region)
+        shelters = Shelter.objects.for_summary().public().in_region(region)
         projects = Project.objects.for_list().in_region(region)
         articles = Article.objects.for_list().in_region(region)
         return super().get_context_data(

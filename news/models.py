@@ -24,7 +24,7 @@ class ArticleQuerySet(models.QuerySet["Article"]):
     def for_detail(self) -> ArticleQuerySet:
         return self.prefetch_related(
             "states",
-            models.Prefetch("shelters", queryset=Shelter.objects.select_related("state")),
+            models.Prefetch("shelters", queryset=Shelter.objects.public().select_related("state")),
             "projects",
         )
 

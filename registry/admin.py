@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter, helpers
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, QuerySet, When
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
@@ -15,8 +17,11 @@ from registry import admin_accounts, services  # noqa: F401 (admin_accounts regi
 from registry.admin_mixins import HistoryAdmin, ReferenceAdmin, VersionedHistoryAdmin, VersionedInlineMixin
 from registry.models import (
     CooperationAgreement,
+    CorrectionReport,
+    CorrectionStatus,
     Donor,
     Language,
+    OpeningHours,
     PopulationGroup,
     Service,
     Shelter,
@@ -44,8 +49,17 @@ VERSIONED_STAMPS = ("created_at", "updated_at", "version")
 @admin.register(State)
 class StateAdmin(HistoryAdmin):
     resource_classes = [StateResource]
-    list_display = ("name", "iso_code", "inegi_code", "region", "borders_country", "shelter_count", "public_page")
-    list_filter = ("region", "borders_country")
+    list_display = (
+        "name",
+        "iso_code",
+        "inegi_code",
+        "region",
+        "borders_country",
+        "time_zone",
+        "shelter_count",
+        "public_page",
+    )
+    list_filter = ("region", "borders_country", "time_zone")
     search_fields = ("name", "iso_code", "inegi_code", "slug")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = STAMPS
@@ -101,6 +115,87 @@ class AgreementInline(VersionedInlineMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("donor", "project")
 
 
+class OpeningHoursInline(admin.TabularInline):
+    """The weekly hours: one row per range (several on a day for split hours), or "open 24 hours"."""
+
+    model = OpeningHours
+    fields = ("weekday", "all_day", "opens_at", "closes_at")
+    extra = 0
+
+
+class CorrectionReportInline(admin.TabularInline):
+    """The visitors' correction reports about this shelter, newest first; decided on the reports' own page."""
+
+    model = CorrectionReport
+    fields = ("created_at", "message", "contact", "status", "decided_by", "decided_at")
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+    extra = 0
+    max_num = 0
+    verbose_name_plural = _("correction reports from visitors")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CorrectionReport]:
+        return super().get_queryset(request).select_related("decided_by")
+
+
+@admin.register(OpeningHours)
+class OpeningHoursAdmin(admin.ModelAdmin):
+    """Every shelter's weekly ranges in one list (each shelter's own are edited inline on its page)."""
+
+    list_display = ("shelter", "weekday", "all_day", "opens_at", "closes_at")
+    list_filter = ("weekday", "all_day", "shelter__state")
+    list_select_related = ("shelter",)
+    search_fields = ("shelter__name",)
+    autocomplete_fields = ("shelter",)
+
+
+@admin.register(CorrectionReport)
+class CorrectionReportAdmin(admin.ModelAdmin):
+    """The moderation queue: new reports first; accept (optionally marking the shelter verified) or reject."""
+
+    list_display = ("created_at", "shelter", "short_message", "status", "decided_by", "decided_at")
+    list_filter = ("status", "created_at", "shelter__state")
+    list_select_related = ("shelter", "decided_by")
+    search_fields = ("message", "contact", "shelter__name")
+    readonly_fields = ("shelter", "message", "contact", "language", "created_at", "status", "decided_by", "decided_at")
+    fields = readonly_fields
+    actions = ("accept", "accept_and_verify", "reject")
+
+    def get_ordering(self, request: HttpRequest) -> list[Any]:
+        first_new = Case(When(status=CorrectionStatus.NEW, then=0), default=1)
+        return [first_new, "-created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # reports come from visitors
+
+    @admin.display(description=_("what is wrong"))
+    def short_message(self, obj: CorrectionReport) -> str:
+        return obj.message if len(obj.message) <= 80 else obj.message[:79] + "…"
+
+    def _decide(self, request: HttpRequest, queryset: QuerySet[CorrectionReport], **how: bool) -> None:
+        reports = list(queryset.filter(status=CorrectionStatus.NEW).select_related("shelter"))
+        for report in reports:
+            services.correction_report_decide(report=report, user=request.user, **how)
+        self.message_user(
+            request,
+            ngettext("%(count)d report decided.", "%(count)d reports decided.", len(reports)) % {"count": len(reports)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Accept selected reports"), permissions=["change"])
+    def accept(self, request: HttpRequest, queryset: QuerySet[CorrectionReport]) -> None:
+        self._decide(request, queryset, accept=True)
+
+    @admin.action(description=_("Accept and mark their shelters verified today"), permissions=["change"])
+    def accept_and_verify(self, request: HttpRequest, queryset: QuerySet[CorrectionReport]) -> None:
+        self._decide(request, queryset, accept=True, mark_verified=True)
+
+    @admin.action(description=_("Reject selected reports"), permissions=["change"])
+    def reject(self, request: HttpRequest, queryset: QuerySet[CorrectionReport]) -> None:
+        self._decide(request, queryset, accept=False)
+
+
 @admin.register(Shelter)
 class ShelterAdmin(TranslationAdmin, VersionedHistoryAdmin):
     resource_classes = [ShelterResource]
@@ -120,6 +215,7 @@ class ShelterAdmin(TranslationAdmin, VersionedHistoryAdmin):
         "state__region",
         ("state", RelatedOnlyFieldListFilter),
         "status",
+        "location_visibility",
         "operator_type",
         "services",
         "populations",
@@ -132,7 +228,7 @@ class ShelterAdmin(TranslationAdmin, VersionedHistoryAdmin):
     readonly_fields = VERSIONED_STAMPS
     date_hierarchy = "last_verified"
     ordering = ("name", "id")
-    inlines = (AgreementInline,)
+    inlines = (AgreementInline, OpeningHoursInline, CorrectionReportInline)
     actions = ("mark_verified", "close_shelters")
     fieldsets = (
         (
@@ -145,6 +241,7 @@ class ShelterAdmin(TranslationAdmin, VersionedHistoryAdmin):
                     "municipality",
                     "address",
                     ("latitude", "longitude"),
+                    "location_visibility",
                     "status",
                     "last_verified",
                 )
@@ -159,6 +256,7 @@ class ShelterAdmin(TranslationAdmin, VersionedHistoryAdmin):
                     "services",
                     "capacity",
                     ("average_daily_arrivals", "peak_daily_arrivals"),
+                    "time_zone",
                     ("opening_hours_es", "opening_hours_en"),
                     "languages",
                     ("eligibility_notes_es", "eligibility_notes_en"),

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from datetime import time as clock
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -28,6 +29,7 @@ from registry.models import (
     CooperationAgreement,
     Donor,
     Language,
+    OpeningHours,
     OperatorType,
     PopulationGroup,
     Service,
@@ -37,6 +39,7 @@ from registry.models import (
     SupportCategory,
     SupportItem,
 )
+from registry.visibility import LocationVisibility
 
 DEMO_PREFIX = "demo-"
 DEMO_DONOR_PREFIX = "DEMO-"
@@ -174,6 +177,19 @@ OPERATOR_WEIGHTS = (
     (OperatorType.INTERNATIONAL, 3), (OperatorType.OTHER, 4),
 )
 STATUS_WEIGHTS = ((ShelterStatus.ACTIVE, 85), (ShelterStatus.TEMPORARILY_CLOSED, 10), (ShelterStatus.CLOSED, 5))
+VISIBILITY_WEIGHTS = (
+    (LocationVisibility.EXACT, 85), (LocationVisibility.MUNICIPALITY, 10), (LocationVisibility.HIDDEN, 5),
+)
+# Weekly hours patterns: (weekdays, ranges) pairs; a range is (opens, closes) or None for 24 hours.
+EVERY_DAY = (1, 2, 3, 4, 5, 6, 7)
+HOURS_PATTERNS = (
+    ((EVERY_DAY, [None]),),
+    ((EVERY_DAY, [(clock(8), clock(20))]),),
+    ((EVERY_DAY, [(clock(17), clock(8))]),),  # overnight: intake in the evening, leave in the morning
+    (((1, 2, 3, 4, 5, 6), [(clock(9), clock(18))]),),
+    (((1, 2, 3, 4, 5), [(clock(8), clock(13)), (clock(16), clock(20))]), ((6,), [(clock(9), clock(14))])),
+    (),  # no structured hours recorded
+)
 CAPACITIES = (15, 20, 30, 40, 50, 60, 80, 100, 120, 150, 200, 250, 300, 500)
 # fmt: on
 
@@ -268,6 +284,7 @@ TABLES = (
     Shelter,
     Shelter.services.through,
     Shelter.populations.through,
+    OpeningHours,
     Shelter.languages.through,
     Donor,
     CooperationAgreement,
@@ -300,6 +317,7 @@ def clear_demo() -> int:
         agreements,
         Shelter.services.through.objects.filter(shelter__slug__startswith=demo),
         Shelter.populations.through.objects.filter(shelter__slug__startswith=demo),
+        OpeningHours.objects.filter(shelter__slug__startswith=demo),
         Shelter.languages.through.objects.filter(shelter__slug__startswith=demo),
         Shelter.objects.filter(slug__startswith=demo),
         Donor.objects.filter(acronym__startswith=DEMO_DONOR_PREFIX),
@@ -346,9 +364,24 @@ def build_shelter(rng: DemoRandom, index: int, state: State, place: Place) -> Sh
         email=f"contacto{index}@albergues.example.org",
         website=f"https://albergue{index}.example.org/",
         status=rng.weighted(STATUS_WEIGHTS),
+        location_visibility=rng.weighted(VISIBILITY_WEIGHTS),
         # Counted back from today, so the data always holds records verified within a year and older ones.
         last_verified=timezone.localdate() - timedelta(days=rng.randint(0, 730)),
     )
+
+
+def weekly_hours(rng: DemoRandom, shelter: Shelter) -> list[OpeningHours]:
+    rows = []
+    for days, ranges in rng.choice(HOURS_PATTERNS):
+        for day in days:
+            for hours in ranges:
+                opens, closes = hours or (None, None)
+                rows.append(
+                    OpeningHours(
+                        shelter_id=shelter.pk, weekday=day, all_day=hours is None, opens_at=opens, closes_at=closes
+                    )
+                )
+    return rows
 
 
 def make_shelters(
@@ -393,6 +426,7 @@ def make_shelters(
             served += [Shelter.populations.through(shelter_id=shelter.pk, populationgroup_id=p.pk) for p in groups]
         result.bulk("shelter services", offered)
         result.bulk("shelter populations", served)
+        result.bulk("opening hours", [hours for shelter in batch for hours in weekly_hours(rng, shelter)])
         result.bulk("shelter languages", spoken)
         created += batch
     progress(f"shelters: {len(created):,}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import django_filters as filters
 from django import forms
@@ -35,6 +36,7 @@ from registry.models import (
     SupportItem,
 )
 from registry.search import fold_text
+from registry.visibility import published_q
 
 
 def state_filter(field_name: str, *, distinct: bool = True) -> filters.ModelMultipleChoiceFilter:
@@ -200,7 +202,56 @@ def shelter_search(queryset: QuerySet, name: str, value: str) -> QuerySet:
 
 def municipality_search(queryset: QuerySet, name: str, value: str) -> QuerySet:
     folded = fold_text(value.strip())
-    return queryset.filter(municipality__fold__contains=folded) if folded else queryset
+    # Only where the municipality is published: a confidential shelter's town must not be confirmable by search.
+    return queryset.filter(published_q("municipality"), municipality__fold__contains=folded) if folded else queryset
+
+
+def _checked(value: object) -> bool:
+    return value is True or str(value).lower() in StrictBooleanField.TRUE
+
+
+class RawCheckboxInput(forms.CheckboxInput):
+    """A checkbox that hands the field the value as sent, so a wrong one can be refused rather than read as ticked."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, check_test=_checked)
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.get(name)
+
+
+class StrictBooleanField(forms.Field):
+    """true/1 (on, from the page's checkbox) or false/0; anything else is an error, not a guess."""
+
+    widget = RawCheckboxInput
+    TRUE = frozenset({"true", "1", "on"})
+    FALSE = frozenset({"false", "0"})
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        text = str(value).lower()
+        if text in self.TRUE | self.FALSE:
+            return text in self.TRUE
+        raise forms.ValidationError(_("Give true or false."), code="invalid")
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+def open_now(queryset: QuerySet, name: str, value: bool) -> QuerySet:
+    return queryset.open_at() if value else queryset
+
+
+#: Filters whose result depends on the clock, not only on the data: no count or export is kept for them.
+TIME_DEPENDENT_FILTERS = frozenset({"open_now"})
+
+
+def depends_on_time(params: Any) -> bool:
+    return any(name in params for name in TIME_DEPENDENT_FILTERS)
 
 
 class ShelterFilter(filters.FilterSet):
@@ -212,6 +263,11 @@ class ShelterFilter(filters.FilterSet):
             "Words that must all appear (accents and case ignored) in the name, municipality, address, state, "
             "or a service or population served."
         ),
+    )
+    open_now = StrictBooleanFilter(
+        method=open_now,
+        label=_("Only those open now"),
+        help_text=_("true: only active shelters within their weekly opening hours now, in their own time zone."),
     )
     state = state_filter("state__iso_code", distinct=False)
     region = region_filter()

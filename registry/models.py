@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -16,9 +17,25 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registry.hours import (
+    DayHours,
+    OpeningHours,
+    TimeZone,
+    local_now,
+    open_now_annotations,
+    open_ranges,
+    weekly_table,
+)
 from registry.languages import validate_iso_639_3
 from registry.search import bounding_box, distance_km, search_words
 from registry.validators import coordinate_errors
+from registry.visibility import (
+    LocationMaskingQuerySet,
+    LocationVisibility,
+    PublicLocation,
+    public_location,
+    published_q,
+)
 
 
 class TimeStampedModel(models.Model):
@@ -104,6 +121,13 @@ class State(TimeStampedModel):
     borders_country = models.CharField(
         _("borders country"), max_length=2, choices=BorderCountry.choices, blank=True, default=""
     )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=40,
+        choices=TimeZone.choices,
+        default=TimeZone.CENTRE,
+        help_text=_("The IANA time zone of the state's capital; opening hours are read in it."),
+    )
     # A box around the state (islands included): a shelter's coordinates must lie inside its state's box.
     latitude_min = models.DecimalField(
         _("southern limit (latitude)"), max_digits=8, decimal_places=4, null=True, blank=True
@@ -148,6 +172,11 @@ class State(TimeStampedModel):
                 violation_error_message=_(
                     "The southern limit must be below the northern one, and the western limit west of the eastern one."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=Q(time_zone__in=TimeZone.values),
+                name="state_time_zone_valid",
+                violation_error_message=_("Choose one of Mexico's time zones."),
             ),
         ]
 
@@ -255,7 +284,9 @@ whatsapp_validator = RegexValidator(
 )
 
 
-class ShelterQuerySet(models.QuerySet["Shelter"]):
+class ShelterQuerySet(LocationMaskingQuerySet):
+    """Shelters; `public()` / `for_viewer(user)` (registry.visibility) blank the locations they must not publish."""
+
     def active(self) -> ShelterQuerySet:
         return self.filter(status=ShelterStatus.ACTIVE)
 
@@ -276,10 +307,12 @@ class ShelterQuerySet(models.QuerySet["Shelter"]):
             populations = Shelter.populations.through.objects.filter(
                 shelter_id=OuterRef("pk"), populationgroup_id__in=PopulationGroup.objects.filter(terms).values("pk")
             )
+            # A municipality or address matches only where it is published: a search for a confidential address
+            # must not find its shelter.
             queryset = queryset.filter(
                 Q(name__fold__contains=word)
-                | Q(municipality__fold__contains=word)
-                | Q(address__fold__contains=word)
+                | (Q(municipality__fold__contains=word) & published_q("municipality"))
+                | (Q(address__fold__contains=word) & published_q("address"))
                 | Q(state__name__fold__contains=word)
                 | Q(Exists(services))
                 | Q(Exists(populations))
@@ -290,8 +323,10 @@ class ShelterQuerySet(models.QuerySet["Shelter"]):
         """Shelters within `radius_km`, nearest first, each with `distance_km`. The bounding box uses the
         latitude/longitude index, so the distance is computed only for the rows inside it."""
         min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_km)
+        # Only published points: distances to a confidential shelter would give its place away (trilateration).
         return (
-            self.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon))
+            self.filter(published_q("latitude"))
+            .filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon))
             .annotate(distance_km=distance_km(latitude, longitude))
             .filter(distance_km__lte=radius_km)
             .order_by("distance_km", "name", "id")
@@ -300,11 +335,28 @@ class ShelterQuerySet(models.QuerySet["Shelter"]):
     def for_list(self) -> ShelterQuerySet:
         return self.select_related("state").prefetch_related("services", "populations")
 
+    def with_opening(self, at: datetime | None = None) -> ShelterQuerySet:
+        """`open_now` and `has_hours` per shelter, at `at` (default: now) in each shelter's own time zone."""
+        return self.annotate(**open_now_annotations(OpeningHours.objects.all(), ShelterStatus.ACTIVE, at))
+
+    def open_at(self, at: datetime | None = None) -> ShelterQuerySet:
+        """Active shelters within one of their weekly ranges at `at` (default: now), in their own time zone."""
+        open_hours = open_ranges(OpeningHours.objects.filter(shelter=models.OuterRef("pk")), at)
+        return self.filter(models.Exists(open_hours), status=ShelterStatus.ACTIVE)
+
     def for_cards(self) -> ShelterQuerySet:
-        """What the public list's result cards show: the state and the services (as a plain list, `service_list`:
-        a prefetched manager would build a queryset per row and per access)."""
+        """What the public list's result cards show: the state, the services (as a plain list, `service_list`:
+        a prefetched manager would build a queryset per row and per access) and whether it is open now."""
+        return (
+            self.select_related("state")
+            .prefetch_related(models.Prefetch("services", queryset=Service.objects.all(), to_attr="service_list"))
+            .with_opening()
+        )
+
+    def for_offline(self) -> ShelterQuerySet:
+        """The compact list kept for use without signal: state, services (`service_list`) and weekly hours."""
         return self.select_related("state").prefetch_related(
-            models.Prefetch("services", queryset=Service.objects.all(), to_attr="service_list")
+            models.Prefetch("services", queryset=Service.objects.all(), to_attr="service_list"), "hours"
         )
 
     def for_summary(self) -> ShelterQuerySet:
@@ -312,14 +364,19 @@ class ShelterQuerySet(models.QuerySet["Shelter"]):
         return self.select_related("state")
 
     def for_detail(self) -> ShelterQuerySet:
-        return self.select_related("state").prefetch_related(
-            "services",
-            "populations",
-            "languages",
-            models.Prefetch(
-                "agreements",
-                queryset=CooperationAgreement.objects.select_related("donor", "project").prefetch_related("items"),
-            ),
+        return (
+            self.select_related("state")
+            .prefetch_related(
+                "services",
+                "populations",
+                "languages",
+                "hours",
+                models.Prefetch(
+                    "agreements",
+                    queryset=CooperationAgreement.objects.select_related("donor", "project").prefetch_related("items"),
+                ),
+            )
+            .with_opening()
         )
 
 
@@ -338,6 +395,23 @@ class Shelter(VersionedModel):
     address = models.CharField(_("address"), max_length=255, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    location_visibility = models.CharField(
+        _("location visibility"),
+        max_length=12,
+        choices=LocationVisibility.choices,
+        default=LocationVisibility.EXACT,
+        help_text=_(
+            "What the public may see of where the shelter is. Anything but exact keeps the address and the map "
+            "point inside the admin, on every page, map, export and API read."
+        ),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=40,
+        choices=TimeZone.choices,
+        blank=True,
+        help_text=_("Leave empty to use the state's. Border towns such as Ciudad Juárez or Matamoros differ."),
+    )
     operator_type = models.CharField(
         _("operator type"), max_length=20, choices=OperatorType.choices, default=OperatorType.CIVIL_SOCIETY
     )
@@ -430,13 +504,48 @@ class Shelter(VersionedModel):
                 name="shelter_operator_type_valid",
                 violation_error_message=_("Choose an operator type from the list."),
             ),
+            models.CheckConstraint(
+                condition=Q(location_visibility__in=LocationVisibility.values),
+                name="shelter_location_visibility_valid",
+                violation_error_message=_("Choose exact, municipality only or hidden."),
+            ),
+            models.CheckConstraint(
+                condition=Q(time_zone="") | Q(time_zone__in=TimeZone.values),
+                name="shelter_time_zone_valid",
+                violation_error_message=_("Choose one of Mexico's time zones, or none for the state's."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A row read through a public queryset has its unpublished location blanked: saving it would erase it.
+        if getattr(self, "_location_masked", False):
+            raise ValueError("A shelter read for the public has no location to save; read it unmasked.")
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("shelter_detail", kwargs={"slug": self.slug})
+
+    @property
+    def public_location(self) -> PublicLocation:
+        """What any public surface may show of the location (the rest is blank)."""
+        return public_location(self.location_visibility, self.__dict__)
+
+    @property
+    def local_time_zone(self) -> str:
+        return self.time_zone or self.state.time_zone
+
+    @property
+    def weekly_hours(self) -> list[DayHours]:
+        """Monday to Sunday with their ranges, today marked in the shelter's time (uses prefetched `hours`)."""
+        return weekly_table(list(self.hours.all()), self.local_time_zone)
+
+    @property
+    def local_clock(self) -> str:
+        """The time now where the shelter is, as HH:MM (a template would show a datetime in the site's zone)."""
+        return f"{local_now(self.local_time_zone):%H:%M}"
 
     @property
     def status_label(self) -> str:
@@ -683,3 +792,7 @@ class SupportItem(models.Model):
         return (self.agreement.reference, self.category, self.description_es or "", self.description_en or "")
 
     natural_key.dependencies = ["registry.cooperationagreement"]  # type: ignore[attr-defined]
+
+
+# Models kept in modules of their own, imported here so that Django finds them (and `registry.models` names them).
+from registry.corrections import CorrectionReport, CorrectionStatus  # noqa: E402, F401

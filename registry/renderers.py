@@ -24,6 +24,7 @@ from registry.formulas import neutralise
 from registry.models import PopulationGroup, Service, Shelter, SupportItem
 from registry.public_location import location_fields, shelter_public_location
 from registry.rest.values_plan import RelatedKeys
+from registry.visibility import mask_row
 
 MULTI_VALUE_SEPARATOR = "; "
 MODEL_CHUNK = 500  # records per query when an export reads model instances (with their prefetches)
@@ -268,6 +269,7 @@ AGREEMENT_FIELDS = [
     "shelter__state__name",
     "shelter__state__iso_code",
     "shelter__municipality",
+    "shelter__location_visibility",
     "donor__name",
     "donor__acronym",
     "implementing_office",
@@ -323,8 +325,6 @@ class AgreementCSVRenderer(CSVRenderer):
     columns = AGREEMENT_COLUMNS
 
     def rows(self, queryset: QuerySet) -> Iterable[Any]:
-        visibility = [f"shelter__{name}" for name in location_fields() if name == "location_visibility"]
-        for row in values_rows(queryset, [*AGREEMENT_FIELDS, *visibility], {"items": _items}):
-            # The shelter's municipality only where the shelter publishes it.
-            row["shelter__municipality"] = shelter_public_location(row, prefix="shelter__").municipality
-            yield row
+        # The shelter's municipality is read through the agreement, past Shelter.objects.public(): mask it here,
+        # for every reader (staff have the shelter export for the full locations).
+        return (mask_row(row, "shelter__") for row in values_rows(queryset, AGREEMENT_FIELDS, {"items": _items}))

@@ -128,6 +128,7 @@ class ShelterResource(NaturalKeyResource):
             "address",
             "latitude",
             "longitude",
+            "location_visibility",
             "operator_type",
             "populations",
             "services",

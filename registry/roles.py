@@ -24,19 +24,23 @@ EDITED_MODELS: tuple[str, ...] = (
     "registry.donor",
     "registry.cooperationagreement",
     "registry.supportitem",
+    "registry.openinghours",
     "projects.project",
     "projects.projectobjective",
     "projects.thematicarea",
     "news.article",
 )
 REFERENCE_MODELS: tuple[str, ...] = ("registry.state", "registry.service", "registry.populationgroup")
+#: Records visitors file and Editors decide (accept or reject), never add.
+MODERATED_MODELS: tuple[str, ...] = ("registry.correctionreport",)
 
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     EDITORS: {
         **dict.fromkeys(EDITED_MODELS, ("add", "change", "view")),
         **dict.fromkeys(REFERENCE_MODELS, ("view",)),
+        **dict.fromkeys(MODERATED_MODELS, ("change", "view")),
     },
-    VIEWERS: dict.fromkeys(EDITED_MODELS + REFERENCE_MODELS, ("view",)),
+    VIEWERS: dict.fromkeys(EDITED_MODELS + REFERENCE_MODELS + MODERATED_MODELS, ("view",)),
 }
 
 
@@ -49,15 +53,20 @@ def role_permission_names(role: str) -> set[str]:
     }
 
 
-def apply_roles(*, group_model: Any, permission_model: Any) -> dict[str, int]:
+def apply_roles(*, group_model: Any, permission_model: Any, models: set[str] | None = None) -> dict[str, int]:
     """Create the role groups if needed and give each exactly its permissions (extra ones are removed).
 
-    Takes the Group and Permission models as arguments so the data migration can pass its historical models.
-    Returns the number of permissions each group now holds.
+    Takes the Group and Permission models as arguments so the data migration can pass its historical models, and
+    the "app_label.model_name" of the models that exist at that point of the migrations (a later migration adding
+    a model applies the roles again). Returns the number of permissions each group now holds.
     """
     applied: dict[str, int] = {}
     for role in ROLE_PERMISSIONS:
-        wanted = role_permission_names(role)
+        wanted = {
+            name
+            for name in role_permission_names(role)
+            if models is None or "{}.{}".format(name.split(".")[0], name.split("_", 1)[1]) in models
+        }
         condition = Q()
         for dotted in wanted:
             app_label, codename = dotted.split(".")

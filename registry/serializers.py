@@ -133,6 +133,7 @@ class ShelterListSerializer(ApiModelSerializer):
             "address",
             "latitude",
             "longitude",
+            "location_visibility",
             "operator_type",
             "status",
             "services",

@@ -8,15 +8,29 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from registry.importers.pages import DonorMention, NewsPage, ShelterMention, fold
 from registry.importers.records import RecordWriter
-from registry.models import CooperationAgreement, Donor, Shelter, ShelterStatus, SupportCategory, SupportItem
+from registry.models import (
+    CooperationAgreement,
+    CorrectionReport,
+    CorrectionStatus,
+    Donor,
+    Shelter,
+    ShelterStatus,
+    SupportCategory,
+    SupportItem,
+)
 from registry.roles import ROLE_LABELS, ROLE_PERMISSIONS
 
 
@@ -216,6 +230,53 @@ def agreement_items_add(*, agreement: CooperationAgreement, items: Iterable[Mapp
 
 
 @transaction.atomic
+def correction_report_create(
+    *, shelter: Shelter, message: str, contact: str = "", language: str = ""
+) -> CorrectionReport:
+    """File a visitor's correction; staff are e-mailed once the report is committed."""
+    report = CorrectionReport.objects.create(
+        shelter=shelter, message=message.strip(), contact=contact.strip(), language=language[:8]
+    )
+    transaction.on_commit(lambda: notify_staff_of_correction(report=report))
+    return report
+
+
+@transaction.atomic
+def correction_report_decide(
+    *, report: CorrectionReport, user: AbstractBaseUser, accept: bool, mark_verified: bool = False
+) -> CorrectionReport:
+    """Accept or reject a report (who and when are recorded); accepting can mark the shelter verified today."""
+    report = CorrectionReport.objects.select_for_update().get(pk=report.pk)
+    report.status = CorrectionStatus.ACCEPTED if accept else CorrectionStatus.REJECTED
+    report.decided_by = user
+    report.decided_at = timezone.now()
+    report.save(update_fields=["status", "decided_by", "decided_at"])
+    if accept and mark_verified:
+        shelter_mark_verified(shelters=[report.shelter], user=user)
+    return report
+
+
+def correction_recipients() -> list[str]:
+    """CORRECTION_REPORT_RECIPIENTS if set, else the active staff who may decide reports."""
+    if settings.CORRECTION_REPORT_RECIPIENTS:
+        return list(settings.CORRECTION_REPORT_RECIPIENTS)
+    users = get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
+    return sorted(user.email for user in users if user.has_perm("registry.change_correctionreport"))
+
+
+def notify_staff_of_correction(*, report: CorrectionReport) -> int:
+    recipients = correction_recipients()
+    if not recipients:
+        return 0
+    admin_path = reverse("admin:registry_correctionreport_change", args=[report.pk])
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = gettext("Correction reported for %(shelter)s") % {"shelter": report.shelter.name}
+        body = render_to_string(
+            "registry/correction_email.txt", {"report": report, "admin_url": settings.SITE_URL + admin_path}
+        )
+    return send_mail(subject, body, None, recipients, fail_silently=False)
+
+
 def user_apply_role(*, user: AbstractBaseUser) -> str | None:
     """Make the user's staff status follow their role: a member of Editors or Viewers may sign in to the admin,
     a user in neither may not (superusers keep their status). Returns the role names, or None without a role."""

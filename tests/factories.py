@@ -1,7 +1,7 @@
 """One factory-boy factory per model. States, services and population groups are reference data that
 migrations load, so their factories fetch the existing row instead of inventing new ones."""
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 import factory
@@ -14,6 +14,7 @@ from projects.models import Project, ProjectObjective, ThematicArea
 from registry.models import (
     CooperationAgreement,
     Donor,
+    OpeningHours,
     PopulationGroup,
     Service,
     Shelter,
@@ -75,6 +76,18 @@ class ShelterFactory(factory.django.DjangoModelFactory):
     def populations(self, create, extracted, **kwargs):
         if create and extracted:
             self.populations.set(extracted)
+
+
+class OpeningHoursFactory(factory.django.DjangoModelFactory):
+    """09:00-17:00 on Monday unless told otherwise."""
+
+    class Meta:
+        model = OpeningHours
+
+    shelter = factory.SubFactory(ShelterFactory)
+    weekday = 1
+    opens_at = time(9)
+    closes_at = time(17)
 
 
 class DonorFactory(factory.django.DjangoModelFactory):

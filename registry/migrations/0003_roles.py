@@ -13,7 +13,11 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0, using=schema_editor.connection.alias)
         app_config.models_module = None
-    apply_roles(group_model=apps.get_model("auth", "Group"), permission_model=apps.get_model("auth", "Permission"))
+    apply_roles(
+        group_model=apps.get_model("auth", "Group"),
+        permission_model=apps.get_model("auth", "Permission"),
+        models={f"{model._meta.app_label}.{model._meta.model_name}" for model in apps.get_models()},
+    )
 
 
 def remove_roles(apps, schema_editor):

@@ -12,14 +12,17 @@ from collections.abc import Iterator
 from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet
 from django.http import HttpRequest, HttpResponseBase, StreamingHttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers, quote_etag
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound
 
+from registry.filters import depends_on_time
 from registry.renderers import ExportRenderer
 from registry.stream_cache import capture, inflate
 from registry.versioned_cache import data_version, shared_cache_usable
+from registry.visibility import sees_every_location
 
 # Cached results live under the data version, which every change bumps; the timeout only bounds memory use.
 EXPORT_CACHE_SECONDS = 3600
@@ -60,7 +63,11 @@ def export_response(request: HttpRequest, renderer: ExportRenderer, queryset: Qu
 
 
 def _etag(request: HttpRequest, renderer: ExportRenderer, state: str) -> str:
-    material = f"{renderer.format}|{request.get_full_path()}|{get_language()}|{state}"
+    # Staff exports hold confidential locations: never the same document (nor cached copy) as the public's.
+    audience = "staff" if sees_every_location(getattr(request, "user", None)) else "public"
+    if depends_on_time(request.GET):  # "open now" changes with the clock: an export holds for its minute
+        audience += timezone.now().strftime("|%Y%m%d%H%M")
+    material = f"{renderer.format}|{request.get_full_path()}|{get_language()}|{audience}|{state}"
     return "W/" + quote_etag(hashlib.blake2b(material.encode(), digest_size=16).hexdigest())
 
 

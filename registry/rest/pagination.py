@@ -12,6 +12,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 
+from registry.filters import depends_on_time
 from registry.versioned_cache import VersionedCountPaginator, query_key, shared_cache_usable
 
 _DIGITS = re.compile(r"[0-9]+")
@@ -86,6 +87,6 @@ class ApiPagination(PageNumberPagination):
 
 
 def count_key(request: Request) -> str | None:
-    if not shared_cache_usable():
+    if not shared_cache_usable() or depends_on_time(request.query_params):
         return None
     return query_key("api-count", request.path, request.query_params, ignore=("page", "page_size", "format"))

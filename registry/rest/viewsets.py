@@ -32,6 +32,7 @@ from registry.rest.json import JSONRenderer
 from registry.rest.schema import LANG_PARAMETER
 from registry.rest.serializers import StaleVersionError
 from registry.rest.values_plan import values_plan
+from registry.visibility import LocationMaskingQuerySet
 
 
 class Conflict(APIException):
@@ -96,7 +97,10 @@ class ApiModelViewSet(DeletionsMixin, viewsets.ModelViewSet):
         if self.model is None:
             return super().get_queryset()
         objects = self.model.objects  # type: ignore[attr-defined]
-        return objects.for_list() if self.action in ("list", "facets") else objects.for_detail()
+        queryset = objects.for_list() if self.action in ("list", "facets") else objects.for_detail()
+        if isinstance(queryset, LocationMaskingQuerySet):  # confidential locations stay with staff
+            queryset = queryset.for_viewer(getattr(getattr(self, "request", None), "user", None))
+        return queryset
 
     def get_export_queryset(self) -> QuerySet:
         return self.get_queryset()

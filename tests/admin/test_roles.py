@@ -10,7 +10,14 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from registry.models import Shelter
-from registry.roles import EDITED_MODELS, EDITORS, REFERENCE_MODELS, VIEWERS, role_permission_names
+from registry.roles import (
+    EDITED_MODELS,
+    EDITORS,
+    MODERATED_MODELS,
+    REFERENCE_MODELS,
+    VIEWERS,
+    role_permission_names,
+)
 from tests.admin.conftest import client_for
 from tests.admin.forms import admin_form_data
 from tests.factories import ArticleFactory, CooperationAgreementFactory, ShelterFactory, UserFactory, state
@@ -39,7 +46,8 @@ def test_migrations_create_both_roles_with_exactly_their_permissions():
     assert {"registry.view_state", "registry.view_service"} <= editors
     assert "registry.change_state" not in editors
     assert viewers == {
-        f"{label.split('.')[0]}.view_{label.split('.')[1]}" for label in EDITED_MODELS + REFERENCE_MODELS
+        f"{label.split('.')[0]}.view_{label.split('.')[1]}"
+        for label in EDITED_MODELS + REFERENCE_MODELS + MODERATED_MODELS
     }
     assert editors == role_permission_names(EDITORS)
 
@@ -125,7 +133,7 @@ def test_editor_may_use_autocomplete_for_states_and_donors(editor_client):
     assert [r["text"] for r in response.json()["results"]] == ["Chiapas"]
 
 
-@pytest.mark.parametrize("label", EDITED_MODELS + REFERENCE_MODELS)
+@pytest.mark.parametrize("label", EDITED_MODELS + REFERENCE_MODELS + MODERATED_MODELS)
 def test_viewer_sees_every_list_and_can_add_nothing(viewer_client, label):
     assert viewer_client.get(admin_url(label, "changelist")).status_code == HTTPStatus.OK
     assert viewer_client.get(admin_url(label, "add")).status_code == HTTPStatus.FORBIDDEN
@@ -284,3 +292,8 @@ def test_group_permissions_read_as_sentences(staff_client):
     labels = {label for _value, label in form.fields["permissions"].choices}
     assert "Registry · Shelter: can change" in labels
     assert "Registry · History of shelters: can view" in labels
+
+
+def test_editor_decides_correction_reports_but_cannot_add_them(editor_client):
+    assert editor_client.get(admin_url("registry.correctionreport", "changelist")).status_code == HTTPStatus.OK
+    assert editor_client.get(admin_url("registry.correctionreport", "add")).status_code == HTTPStatus.FORBIDDEN

@@ -113,11 +113,12 @@ def test_finder_on_a_phone_in_spanish(browser, shelters):
     # Results first, with and without filters: the first card starts on the first screen.
     page.goto(base + "/es/shelters/")
     page.wait_for_load_state("networkidle")
-    assert sorted(Path(url).suffix for url in transferred) == ["", ".css", ".js", ".svg"]  # no Leaflet
+    # The page, styles, the finder's and the offline (service worker) scripts, the icon: no Leaflet.
+    assert sorted(Path(url).suffix for url in transferred) == ["", ".css", ".js", ".js", ".svg"]
     # The page as sent (compressed); the static files as WhiteNoise sends them in production (precompressed; the
     # test server sends them plain).
     static = Path(settings.BASE_DIR) / "static"
-    assets = ("css/site.css", "js/finder.js", "img/favicon.svg")
+    assets = ("css/site.css", "js/finder.js", "js/pwa.js", "img/favicon.svg")
     first_view = transferred[page.url] + sum(len(gzip.compress((static / name).read_bytes())) for name in assets)
     assert first_view < 30_000
     assert first_card_top(page) <= FIRST_SCREEN_PX

@@ -7,11 +7,12 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import F
 
 from news.models import Article
 from projects.models import Project, ProjectObjective
 from registry.demo import DEMO_DONOR_PREFIX, MUNICIPALITIES
-from registry.models import CooperationAgreement, Donor, Shelter, SupportItem
+from registry.models import CooperationAgreement, Donor, OpeningHours, Shelter, SupportItem
 from tests.factories import ArticleFactory, ProjectFactory, ShelterFactory, ThematicAreaFactory
 
 pytestmark = pytest.mark.django_db
@@ -155,3 +156,14 @@ def test_runs_without_factory_boy(monkeypatch):
         monkeypatch.delitem(sys.modules, name, raising=False)
     generate(*SMALL)
     assert Shelter.objects.count() == 40
+
+
+def test_demo_shelters_have_weekly_hours_and_some_confidential_locations():
+    generate(*SMALL, "--shelters", "200")
+    demo = Shelter.objects.filter(slug__startswith="demo-")
+    visibilities = set(demo.values_list("location_visibility", flat=True))
+    assert visibilities == {"exact", "municipality", "hidden"}
+    with_hours = demo.filter(hours__isnull=False).distinct().count()
+    assert 100 < with_hours < 200  # most have structured hours, some only notes
+    assert OpeningHours.objects.filter(all_day=True).exists()
+    assert OpeningHours.objects.filter(opens_at__gt=F("closes_at")).exists()  # overnight ranges

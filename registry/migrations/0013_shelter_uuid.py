@@ -23,7 +23,7 @@ def fill_uuids(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0009_translated_text_validators"),
+        ("registry", "0012_safety_text_validators"),
     ]
 
     operations = [
