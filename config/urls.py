@@ -22,6 +22,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
     # The API keeps one URL per resource whatever the language, so it stays outside i18n_patterns.
     path("api/v1/", include("config.api")),
+    # Open Referral HSDS 3.1 for directory tools: the shelters as services (registry.hsds).
+    path("api/hsds/", include("registry.hsds.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", ApiRedocView.as_view(url_name="api-schema"), name="api-redoc"),

@@ -19,7 +19,7 @@ from registry.admin_mixins import HistoryAdmin, VersionedHistoryAdmin
 @admin.register(ThematicArea)
 class ThematicAreaAdmin(TranslationAdmin, HistoryAdmin):
     resource_classes = [ThematicAreaResource]
-    list_display = ("name_en", "name_es", "slug", "position", "project_count")
+    list_display = ("name_en", "name_es", "slug", "dac_sector", "position", "project_count")
     search_fields = ("name_en", "name_es", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
     ordering = ("position", "slug")

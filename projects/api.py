@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +49,13 @@ class ProjectViewSet(FacetsMixin, ApiModelViewSet):
 
     def get_export_queryset(self) -> QuerySet:
         return Project.objects.for_export()
+
+    def get_renderers(self) -> list[Any]:
+        renderers = super().get_renderers()
+        for renderer in renderers:
+            if isinstance(renderer, IATIRenderer):
+                renderer.request = self.request
+        return renderers
 
     def get_object(self) -> Model:
         key = self.kwargs[self.lookup_field]

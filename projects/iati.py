@@ -5,23 +5,27 @@ ActivityStatus, ActivityDateType, OrganisationRole, OrganisationType, ActivitySc
 OtherIdentifierType, SectorVocabulary (99: the reporting organisation's own, here the thematic areas).
 The IDF region ("Latin America and the Caribbean") is IOM's internal grouping, not an IATI recipient region, so it is
 not exported as one; every project here benefits Mexico, hence recipient-country MX at 100 %.
+The Standard's rules beyond the XSD that this export follows are listed, and implemented, in projects.iati_rules.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
-from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from lxml import etree
 
+from projects import iati_rules
 from projects.models import Project, ProjectStatus
 
 IATI_VERSION = "2.03"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+DEFAULT_LANGUAGE = "en"  # the activities' xml:lang
+NARRATIVE_LANGUAGES = ("en", "es")  # texts this export writes itself come in both
 
 # ActivityStatus codelist: 1 Pipeline/identification, 2 Implementation, 3 Finalisation, 4 Closed, 5 Cancelled,
 # 6 Suspended.
@@ -33,8 +37,6 @@ ACTIVITY_STATUS = {
     ProjectStatus.SUSPENDED: "6",
 }
 STARTED = {ProjectStatus.ACTIVE, ProjectStatus.COMPLETED, ProjectStatus.SUSPENDED}
-# ActivityDateType codelist.
-PLANNED_START, ACTUAL_START, PLANNED_END, ACTUAL_END = "1", "2", "3", "4"
 # OrganisationRole and OrganisationType codelists.
 ROLE_FUNDING, ROLE_IMPLEMENTING = "1", "4"
 ORG_TYPE_MULTILATERAL = "40"
@@ -56,9 +58,27 @@ def _text(value: str) -> str:
     return _NOT_XML.sub("", value).strip()
 
 
-def _narrative(parent: etree._Element, text: str) -> etree._Element:
-    etree.SubElement(parent, "narrative").text = _text(text)
+def _narrative(parent: etree._Element, text: str, language: str | None = None) -> etree._Element:
+    """A narrative in the activity's language (xml:lang="en"), or in `language` where another one is given."""
+    narrative = etree.SubElement(parent, "narrative")
+    if language and language != DEFAULT_LANGUAGE:
+        narrative.set(XML_LANG, language)
+    narrative.text = _text(text)
     return parent
+
+
+def _narratives(parent: etree._Element, texts: Mapping[str, str]) -> etree._Element:
+    """One narrative per language that has a text: the activity's own language first, without xml:lang."""
+    ordered = sorted(texts.items(), key=lambda item: item[0] != DEFAULT_LANGUAGE)
+    for language, text in ordered:
+        if _text(text or ""):
+            _narrative(parent, text, language)
+    return parent
+
+
+def _per_language(record: object, field: str) -> dict[str, str]:
+    """A translated field's text in each language (modeltranslation's `<field>_es`, `<field>_en`)."""
+    return {language: getattr(record, f"{field}_{language}") or "" for language in NARRATIVE_LANGUAGES}
 
 
 def _iso(value: date) -> str:
@@ -78,17 +98,24 @@ def end_of(project: Project) -> date | None:
     return date(project.end_year, 12, 31) if project.end_year else None
 
 
-def _activity_dates(project: Project, today: date) -> list[tuple[str, date]]:
-    start, end = start_of(project), end_of(project)
-    dates = [(PLANNED_START, start)] if start else []
-    # Actual dates may not lie in the future.
-    if start and project.status in STARTED and start <= today:
-        dates.append((ACTUAL_START, start))
-    if end is not None:
-        dates.append((PLANNED_END, end))
-        if project.status == ProjectStatus.COMPLETED and end <= today:
-            dates.append((ACTUAL_END, end))
-    return dates
+def _activity_dates(project: Project, today: date) -> list[iati_rules.ActivityDate]:
+    return iati_rules.activity_dates(
+        start_date=project.start_date,
+        start_year=project.start_year,
+        end_date=project.end_date,
+        end_year=project.end_year,
+        started=project.status in STARTED,
+        completed=project.status == ProjectStatus.COMPLETED,
+        today=today,
+    )
+
+
+def _year_only(parent: etree._Element, year: int) -> None:
+    """Rule 3: say that the day stands for a year, in every language the activity is written in."""
+    for language in NARRATIVE_LANGUAGES:
+        with translation.override(language):
+            text = gettext("%(year)s (only the year is known; the day stands for the year)") % {"year": year}
+        _narrative(parent, text, language)
 
 
 def _scope(project: Project) -> str | None:
@@ -100,13 +127,7 @@ def _scope(project: Project) -> str | None:
     return SCOPE_SUBNATIONAL_MULTI if states else None
 
 
-def _percentages(count: int) -> list[Decimal]:
-    """Equal shares with two decimals that add up to exactly 100, as IATI asks of one vocabulary's sectors."""
-    share = (Decimal(100) / count).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
-    return [share] * (count - 1) + [Decimal(100) - share * (count - 1)]
-
-
-def activity(project: Project, today: date | None = None) -> etree._Element:
+def activity(project: Project, today: date | None = None, *, vocabulary_uri: str = "") -> etree._Element:
     """One iati-activity. Reads project.thematic_areas, states, objectives and agreements (prefetch them)."""
     today = today or timezone.localdate()
     org_ref, org_name = settings.IATI_REPORTING_ORG, settings.IATI_REPORTING_ORG_NAME
@@ -115,18 +136,31 @@ def activity(project: Project, today: date | None = None) -> etree._Element:
         "iati-activity",
         {
             "last-updated-datetime": updated.isoformat(timespec="seconds"),
-            XML_LANG: "en",
+            XML_LANG: DEFAULT_LANGUAGE,
             "default-currency": "USD",
         },
     )
     etree.SubElement(root, "iati-identifier").text = iati_identifier(project)
     _narrative(etree.SubElement(root, "reporting-org", ref=org_ref, type=ORG_TYPE_MULTILATERAL), org_name)
-    _narrative(etree.SubElement(root, "title"), project.title)
-    general = _text(project.summary) or _text(project.description) or _text(project.title)
-    _narrative(etree.SubElement(root, "description", type="1"), general)
-    objectives = [objective.text for objective in project.objectives.all() if _text(objective.text)]
-    if objectives:
-        _narrative(etree.SubElement(root, "description", type="2"), "\n".join(_text(text) for text in objectives))
+    # One narrative per language staff wrote (xml:lang="es" for Spanish), none claiming a language it is not in.
+    _narratives(etree.SubElement(root, "title"), _per_language(project, "title"))
+    general = {
+        language: _text(getattr(project, f"summary_{language}") or "")
+        or _text(getattr(project, f"description_{language}") or "")
+        or _text(getattr(project, f"title_{language}") or "")
+        for language in NARRATIVE_LANGUAGES
+    }
+    _narratives(etree.SubElement(root, "description", type="1"), general)
+    objectives = {
+        language: "\n".join(
+            _text(text)
+            for text in (getattr(o, f"text_{language}") or "" for o in project.objectives.all())
+            if _text(text)
+        )
+        for language in NARRATIVE_LANGUAGES
+    }
+    if any(objectives.values()):
+        _narratives(etree.SubElement(root, "description", type="2"), objectives)
 
     funders = sorted({agreement.donor.name for agreement in project.agreements.all()})
     for funder in funders:
@@ -138,31 +172,38 @@ def activity(project: Project, today: date | None = None) -> etree._Element:
     if project.prima_id:  # older projects have none
         etree.SubElement(root, "other-identifier", ref=project.prima_id, type=OTHER_ID_REPORTING_ORG)
     etree.SubElement(root, "activity-status", code=ACTIVITY_STATUS[project.status])
-    for date_type, value in _activity_dates(project, today):
-        etree.SubElement(root, "activity-date", type=date_type, **{"iso-date": _iso(value)})
+    for activity_date in _activity_dates(project, today):
+        element = etree.SubElement(
+            root, "activity-date", type=activity_date.type, **{"iso-date": _iso(activity_date.day)}
+        )
+        if activity_date.year_only:
+            _year_only(element, activity_date.day.year)
     scope = _scope(project)
     if scope:
         etree.SubElement(root, "activity-scope", code=scope)
     etree.SubElement(root, "recipient-country", code="MX", percentage="100")
 
-    areas = list(project.thematic_areas.all())
-    for area, percentage in zip(areas, _percentages(len(areas)) if areas else [], strict=True):
-        sector = etree.SubElement(root, "sector", vocabulary="99", code=area.slug, percentage=str(percentage))
-        _narrative(sector, area.name_en)
+    areas = [
+        (area.slug, {"en": area.name_en, "es": area.name_es}, area.dac_sector) for area in project.thematic_areas.all()
+    ]
+    for sector in iati_rules.sectors(areas):
+        attributes = {"vocabulary": sector.vocabulary, "code": sector.code}
+        if sector.vocabulary == iati_rules.VOCABULARY_REPORTING_ORG and vocabulary_uri:
+            attributes["vocabulary-uri"] = vocabulary_uri
+        if sector.percentage is not None:
+            attributes["percentage"] = str(sector.percentage)
+        _narratives(etree.SubElement(root, "sector", attributes), sector.names)
 
-    end = end_of(project)
-    # A budget needs a period; without a known start and end the amount has no period to belong to: left out.
-    start = start_of(project)
-    if project.budget_usd is not None and start is not None and end is not None:
-        budget = etree.SubElement(root, "budget", type="1", status="1")  # original, indicative
-        etree.SubElement(budget, "period-start", **{"iso-date": _iso(start)})
-        etree.SubElement(budget, "period-end", **{"iso-date": _iso(max(start, end))})
-        value = etree.SubElement(budget, "value", currency="USD", **{"value-date": _iso(start)})
-        value.text = f"{project.budget_usd:.2f}"
+    for period in iati_rules.budget_periods(total=project.budget_usd, start=start_of(project), end=end_of(project)):
+        budget = etree.SubElement(root, "budget", type="1", status=period.status)  # BudgetType 1: original
+        etree.SubElement(budget, "period-start", **{"iso-date": _iso(period.start)})
+        etree.SubElement(budget, "period-end", **{"iso-date": _iso(period.end)})
+        value = etree.SubElement(budget, "value", currency="USD", **{"value-date": _iso(period.start)})
+        value.text = f"{period.value:.2f}"
     return root
 
 
-def stream(projects: Iterable[Project]) -> Iterator[str]:
+def stream(projects: Iterable[Project], *, vocabulary_uri: str = "") -> Iterator[str]:
     """The iati-activities document, one activity at a time, so a large export never sits whole in memory."""
     generated = timezone.now().isoformat(timespec="seconds")
     yield (
@@ -175,9 +216,10 @@ def stream(projects: Iterable[Project]) -> Iterator[str]:
         # pages) cannot be published as an activity until staff enter its dates, and no date is invented for it.
         if start_of(project) is None and end_of(project) is None:
             continue
-        yield etree.tostring(activity(project, today), encoding="unicode", pretty_print=True)
+        element = activity(project, today, vocabulary_uri=vocabulary_uri)
+        yield etree.tostring(element, encoding="unicode", pretty_print=True)
     yield "</iati-activities>\n"
 
 
-def document(projects: Iterable[Project]) -> bytes:
-    return "".join(stream(projects)).encode()
+def document(projects: Iterable[Project], *, vocabulary_uri: str = "") -> bytes:
+    return "".join(stream(projects, vocabulary_uri=vocabulary_uri)).encode()

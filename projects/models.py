@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -24,6 +25,16 @@ class ThematicArea(models.Model):
     name = models.CharField(_("name"), max_length=120, blank=True, default="")  # one language is enough: see Meta
     description = models.TextField(_("description"), blank=True, default="")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    dac_sector = models.CharField(
+        _("OECD DAC sector"),
+        max_length=5,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{5}\Z", _("Give a 5-digit OECD DAC CRS purpose code, e.g. 15190."))],
+        help_text=_(
+            "The 5-digit OECD DAC CRS purpose code this area's work is reported under in IATI (e.g. 15190, "
+            "facilitation of orderly, safe, regular and responsible migration). Empty: none."
+        ),
+    )
 
     # history: registered in projects/translation.py, after the translated fields exist
     objects = ThematicAreaManager()
@@ -35,7 +46,12 @@ class ThematicArea(models.Model):
         constraints = [
             one_language_required(
                 "name", label="thematic_area", message=_("Write the name in Spanish, in English or in both.")
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(dac_sector="") | Q(dac_sector__gte="10000", dac_sector__lte="99999"),
+                name="thematic_area_dac_sector_five_digits",
+                violation_error_message=_("The OECD DAC sector is a 5-digit purpose code, e.g. 15190."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -15,7 +15,7 @@ class ThematicAreaResource(NaturalKeyResource):
     class Meta:
         model = ThematicArea
         import_id_fields = ("slug",)
-        fields = ("slug", "name_es", "name_en", "description_es", "description_en", "position")
+        fields = ("slug", "name_es", "name_en", "description_es", "description_en", "position", "dac_sector")
 
 
 class CountryCodesWidget(widgets.Widget):

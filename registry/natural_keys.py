@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from import_export import fields, resources, widgets
 
+from registry.formulas import NeutralisedSpreadsheetMixin
 from registry.history import defer_history, record_history
 from registry.models import VersionedModel
 
@@ -156,8 +157,9 @@ def natural_keys_field(attribute: str, model: type[models.Model], key: str) -> f
     return fields.Field(attribute=attribute, column_name=attribute, widget=NaturalKeysWidget(model, field=key))
 
 
-class NaturalKeyResource(resources.ModelResource):
-    """Base for every import/export resource of every app (see the module docstring)."""
+class NaturalKeyResource(NeutralisedSpreadsheetMixin, resources.ModelResource):
+    """Base for every import/export resource of every app (see the module docstring); its cells are safe to open
+    in a spreadsheet (registry.formulas)."""
 
     #: select_related / prefetch_related applied to exports, so an export runs a fixed number of queries.
     export_select_related: tuple[str, ...] = ()

@@ -20,7 +20,9 @@ from typing import Any
 from django.db.models import QuerySet
 from rest_framework.renderers import BaseRenderer
 
-from registry.models import Shelter, SupportItem
+from registry.formulas import neutralise
+from registry.models import PopulationGroup, Service, Shelter, SupportItem
+from registry.public_location import location_fields, shelter_public_location
 from registry.rest.values_plan import RelatedKeys
 from registry.visibility import mask_row
 
@@ -80,7 +82,8 @@ class ExportRenderer(BaseRenderer):
 
 
 class CSVRenderer(ExportRenderer):
-    """CSV with a header row, then the HXL hashtag row, then one row per record."""
+    """CSV with a header row, then the HXL hashtag row, then one row per record; text a spreadsheet would run as a
+    formula is neutralised (registry.formulas)."""
 
     media_type = "text/csv"
     format = "csv"
@@ -91,7 +94,7 @@ class CSVRenderer(ExportRenderer):
         yield writer.writerow([column.header for column in self.columns])
         yield writer.writerow([column.hxl for column in self.columns])
         for row in rows:
-            yield writer.writerow([cell(column.value(row)) for column in self.columns])
+            yield writer.writerow([neutralise(cell(column.value(row))) for column in self.columns])
 
 
 # One encoder for every feature: json.dumps with options builds a new one per call.
@@ -175,7 +178,12 @@ SHELTER_COLUMNS: tuple[Column, ...] = (
     Column("longitude", "#geo+lon", itemgetter("longitude")),
     Column("status", "#status", itemgetter("status")),
     Column("services", "#service+code", itemgetter("services")),
-    Column("populations", "#population+type", itemgetter("populations")),
+    Column("services_es", "#service+name+i_es", itemgetter("services_es")),
+    Column("services_en", "#service+name+i_en", itemgetter("services_en")),
+    # #population is a number of people in HXL; the groups served are #beneficiary.
+    Column("populations", "#beneficiary+code", itemgetter("populations")),
+    Column("populations_es", "#beneficiary+name+i_es", itemgetter("populations_es")),
+    Column("populations_en", "#beneficiary+name+i_en", itemgetter("populations_en")),
     Column("capacity", "#capacity+beds", itemgetter("capacity")),
     Column("average_daily_arrivals", "#population+arrivals+avg", itemgetter("average_daily_arrivals")),
     Column("peak_daily_arrivals", "#population+arrivals+peak", itemgetter("peak_daily_arrivals")),
@@ -187,12 +195,34 @@ SHELTER_COLUMNS: tuple[Column, ...] = (
 )
 
 
+def _names_by_code(model: type[Service | PopulationGroup]) -> dict[str, tuple[str, str]]:
+    return {code: (es, en) for code, es, en in model.objects.values_list("code", "name_es", "name_en")}
+
+
 def shelter_rows(queryset: QuerySet) -> Iterator[dict[str, Any]]:
+    """Shelter rows with the location each shelter publishes (registry.public_location) in place of the stored one."""
     related = {
         "services": RelatedKeys.of(Shelter, "services", "code").fetch,
         "populations": RelatedKeys.of(Shelter, "populations", "code").fetch,
     }
-    return values_rows(queryset, SHELTER_FIELDS, related)
+    fields = list(dict.fromkeys([*SHELTER_FIELDS, *location_fields()]))
+    # The vocabularies are small: their names in both languages, read once per export, by code.
+    names = {
+        "services": _names_by_code(Service),
+        "populations": _names_by_code(PopulationGroup),
+    }
+    for row in values_rows(queryset, fields, related):
+        for field, by_code in names.items():
+            row[f"{field}_es"] = [by_code[code][0] for code in row[field]]
+            row[f"{field}_en"] = [by_code[code][1] for code in row[field]]
+        location = shelter_public_location(row)
+        row.update(
+            address=location.address,
+            municipality=location.municipality,
+            latitude=location.latitude,
+            longitude=location.longitude,
+        )
+        yield row
 
 
 class ShelterCSVRenderer(CSVRenderer):
@@ -282,7 +312,8 @@ AGREEMENT_COLUMNS: tuple[Column, ...] = (
     Column("signed_on", "#date+signed", itemgetter("signed_on")),
     Column("programme_phase", "#meta+phase", itemgetter("programme_phase")),
     Column("programme_year", "#date+year", itemgetter("programme_year")),
-    Column("categories", "#sector", lambda a: sorted({category for category, _d, _v in a["items"]})),
+    # What kind of support (medicines, training, ...), not a humanitarian sector.
+    Column("categories", "#item+type+code", lambda a: sorted({category for category, _d, _v in a["items"]})),
     Column("items", "#item+name", lambda a: [description for _c, description, _v in a["items"]]),
     Column("value_usd", "#value+usd", _item_total),
     Column("updated_at", "#date+updated", itemgetter("updated_at")),

@@ -27,8 +27,8 @@ LISTS = {
     "agreements/facets/": 3,
     "projects/facets/": 3,
     "news/facets/": 3,
-    "shelters/?format=csv": 4,
-    "shelters/?format=geojson": 4,
+    "shelters/?format=csv": 6,  # and the names of the services and population groups, once per export
+    "shelters/?format=geojson": 6,
     "agreements/?format=csv": 3,
     "projects/?format=csv": 6,
     "projects/?format=iati": 7,  # one more: an empty selection is refused before the document starts
