@@ -11,8 +11,8 @@ from http import HTTPStatus
 import pytest
 import time_machine
 
-from registry.hours import STATE_TIME_ZONES
-from registry.models import Shelter, State, TimeZone
+from registry.hours import STATE_TIME_ZONES, TimeZone
+from registry.models import Shelter, State
 from tests.factories import OpeningHoursFactory, ShelterFactory, state
 
 pytestmark = pytest.mark.django_db
