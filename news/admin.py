@@ -15,7 +15,9 @@ from registry.admin_mixins import VersionedHistoryAdmin
 
 
 @admin.register(Article)
-class ArticleAdmin(TranslationAdmin, VersionedHistoryAdmin):
+class ArticleAdmin(
+    VersionedHistoryAdmin, TranslationAdmin
+):  # versioned first: TranslationAdmin.get_fieldsets ends the chain
     resource_classes = [ArticleResource]
     change_list_template = "admin/change_list_page_import.html"
     list_display = (

@@ -39,7 +39,9 @@ class ProjectObjectiveInline(TranslationTabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(TranslationAdmin, VersionedHistoryAdmin):
+class ProjectAdmin(
+    VersionedHistoryAdmin, TranslationAdmin
+):  # versioned first: TranslationAdmin.get_fieldsets ends the chain
     resource_classes = [ProjectResource]
     change_list_template = "admin/change_list_page_import.html"
     list_display = (

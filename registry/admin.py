@@ -197,7 +197,9 @@ class CorrectionReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(Shelter)
-class ShelterAdmin(TranslationAdmin, VersionedHistoryAdmin):
+class ShelterAdmin(
+    VersionedHistoryAdmin, TranslationAdmin
+):  # versioned first: TranslationAdmin.get_fieldsets ends the chain
     resource_classes = [ShelterResource]
     list_display = (
         "name",
