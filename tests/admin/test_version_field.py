@@ -1,7 +1,10 @@
 """Each versioned change form renders its hidden loaded version, whatever admin classes it combines (a form without it cannot be saved)."""
 
-import pytest, re
-from tests.factories import ShelterFactory, ProjectFactory, ArticleFactory, CooperationAgreementFactory
+import re
+
+import pytest
+
+from tests.factories import ArticleFactory, CooperationAgreementFactory, ProjectFactory, ShelterFactory
 
 pytestmark = pytest.mark.django_db
 
