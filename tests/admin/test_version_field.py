@@ -1,4 +1,5 @@
-"""Each versioned change form renders its hidden loaded version, whatever admin classes it combines (a form without it cannot be saved)."""
+"""Each versioned change form renders its hidden loaded version, whatever admin classes it combines:
+a form without it cannot be saved."""
 
 import re
 
