@@ -205,7 +205,9 @@ def shelter_rows(queryset: QuerySet) -> Iterator[dict[str, Any]]:
         "services": RelatedKeys.of(Shelter, "services", "code").fetch,
         "populations": RelatedKeys.of(Shelter, "populations", "code").fetch,
     }
-    fields = list(dict.fromkeys([*SHELTER_FIELDS, *location_fields()]))
+    # The queryset is already masked for its reader (Shelter.objects.for_viewer: staff see every location), so the
+    # rows keep out location_visibility and public_location() applies only the within-Mexico rule here.
+    fields = list(dict.fromkeys([*SHELTER_FIELDS, *(f for f in location_fields() if f != "location_visibility")]))
     # The vocabularies are small: their names in both languages, read once per export, by code.
     names = {
         "services": _names_by_code(Service),

@@ -297,10 +297,9 @@ def test_detail_query_count_is_fixed(client, full_shelter, django_assert_num_que
 
 @pytest.mark.parametrize("visibility", ["municipality", "hidden"])
 def test_a_shelter_not_shown_exactly_publishes_no_address_nor_coordinates(
-    client, schemas, full_shelter, monkeypatch, visibility
+    client, schemas, full_shelter, visibility
 ):
-    # Stands in for Shelter.location_visibility, which registry.public_location reads where the model has it.
-    monkeypatch.setattr(Shelter, "location_visibility", visibility, raising=False)
+    Shelter.objects.filter(pk=full_shelter.pk).update(location_visibility=visibility)
 
     service = get(client, f"/services/{full_shelter.uuid}", HTTP_ACCEPT_LANGUAGE="en")
     locations = get(client, "/locations", HTTP_ACCEPT_LANGUAGE="en")
