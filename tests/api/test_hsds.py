@@ -296,9 +296,7 @@ def test_detail_query_count_is_fixed(client, full_shelter, django_assert_num_que
 
 
 @pytest.mark.parametrize("visibility", ["municipality", "hidden"])
-def test_a_shelter_not_shown_exactly_publishes_no_address_nor_coordinates(
-    client, schemas, full_shelter, visibility
-):
+def test_a_shelter_not_shown_exactly_publishes_no_address_nor_coordinates(client, schemas, full_shelter, visibility):
     Shelter.objects.filter(pk=full_shelter.pk).update(location_visibility=visibility)
 
     service = get(client, f"/services/{full_shelter.uuid}", HTTP_ACCEPT_LANGUAGE="en")
