@@ -117,7 +117,13 @@ def document(
     for media_type, schema in exports.values():
         list_responses[(200, media_type)] = schema
     # Errors are JSON whatever the format asked for (see ApiModelViewSet.handle_exception).
-    always = {(406, JSON): NOT_ACCEPTABLE, (429, JSON): THROTTLED, (503, JSON): UNAVAILABLE}
+    # 400 too: every operation takes `lang`, refused when it is neither es nor en (see lang_parameter).
+    always = {
+        (400, JSON): VALIDATION_ERROR,
+        (406, JSON): NOT_ACCEPTABLE,
+        (429, JSON): THROTTLED,
+        (503, JSON): UNAVAILABLE,
+    }
     list_responses.update({304: NOT_MODIFIED, (400, JSON): VALIDATION_ERROR, (404, JSON): LIST_NOT_FOUND, **always})
     write_errors = {
         400: VALIDATION_ERROR,
@@ -136,7 +142,14 @@ def document(
         retrieve=extend_schema(
             summary=f"Get one {noun}",
             parameters=[lookup],
-            responses={200: detail_serializer, 304: NOT_MODIFIED, 404: NOT_FOUND, **always},
+            # 400: a `lang` other than es or en (see lang_parameter).
+            responses={
+                200: detail_serializer,
+                304: NOT_MODIFIED,
+                (400, JSON): VALIDATION_ERROR,
+                404: NOT_FOUND,
+                **always,
+            },
         ),
         create=extend_schema(
             summary=f"Create a {noun}", responses={201: detail_serializer, **write_errors, 409: WRITE_CONFLICT}
