@@ -230,14 +230,12 @@ def test_geojson_points_all_lie_within_mexico(client):
 
 
 @pytest.fixture
-def shown_by(monkeypatch):
-    """Stands in for Shelter.location_visibility (read by registry.public_location where the model has it)."""
-    from registry import public_location as rules
-
-    real = rules.public_location
+def shown_by(db):
+    """Sets every shelter's location visibility."""
+    from registry.models import Shelter
 
     def use(visibility: str) -> None:
-        monkeypatch.setattr(rules, "public_location", lambda **kwargs: real(**{**kwargs, "visibility": visibility}))
+        Shelter.objects.update(location_visibility=visibility)
 
     return use
 
