@@ -72,6 +72,10 @@ if not SECRET_KEY:
 DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = CONN_HEALTH_CHECKS
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: its cost estimate trips on the list queries (open-now subqueries over every row) and it
+    # spent 220 ms compiling a 20-row page; the app's queries are short, index-driven lookups (bench/RESULTS.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
 INSTALLED_APPS = [
     "modeltranslation",  # before the admin, as its documentation requires
