@@ -2,56 +2,69 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import logging
 import re
+import secrets
 import time
-import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseBase, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseBase,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.middleware.gzip import GZipMiddleware
 from django.template.loader import render_to_string
-from django.utils.cache import get_conditional_response
+from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.functional import SimpleLazyObject, empty
 from django.utils.http import parse_http_date_safe
+from django.utils.text import compress_string
 from django.utils.translation import gettext as _
 
-from registry.stream_cache import capture
+from registry.stream_cache import accepts_gzip, capture, inflate
 from registry.versioned_cache import VERSION_KEY, data_version
 
 request_logger = logging.getLogger("registry.request")
 
-# Response attributes set by django-csp's view decorators; a replayed page must carry them to get the same policy.
-CSP_RESPONSE_ATTRIBUTES = (
-    "_csp_exempt",
-    "_csp_exempt_ro",
-    "_csp_config",
-    "_csp_config_ro",
-    "_csp_update",
-    "_csp_update_ro",
-    "_csp_replace",
-    "_csp_replace_ro",
-)
 # Vary headers the cache key accounts for: Cookie by serving only cookie-less visitors, Accept-Language through the
-# active language, Accept by putting it in the key. A response varying on anything else is not cached.
-KEYED_VARY = frozenset({"cookie", "accept-language", "accept"})
-COMPRESS_ABOVE_BYTES = 256 * 1024
+# active language, Accept by putting it in the key, Accept-Encoding by keeping the body compressed and inflating it
+# for a client that does not accept gzip. A response varying on anything else is not cached.
+KEYED_VARY = frozenset({"cookie", "accept-language", "accept", "accept-encoding"})
 # A page served stale carries a notice right after its <body> tag.
 STALE_NOTICE_AFTER = re.compile(rb"<body[^>]*>", re.IGNORECASE)
+# Text formats worth compressing: pages, JSON, and the exports (CSV, GeoJSON, XML).
+COMPRESSIBLE_TYPES = ("text/", "application/json", "application/geo+json", "application/xml", "application/ld+json")
+# Below this a gzip body is no smaller than the plain one.
+COMPRESS_FROM_BYTES = 200
+# Compressed bodies larger than this (exports) are inflated in pieces as they are sent, not in one piece.
+INFLATE_IN_PIECES_ABOVE = 256 * 1024
+
+
+def compressible(response: HttpResponseBase) -> bool:
+    """Whether a response may be sent gzip-encoded. An API record's answer keeps its exact bytes: its strong ETag
+    is what If-Match compares a write against, and gzip would weaken it (RFC 9110 8.8.3)."""
+    if getattr(response, "keeps_strong_etag", False) or response.has_header("Content-Encoding"):
+        return False
+    return response.get("Content-Type", "").startswith(COMPRESSIBLE_TYPES)
 
 
 class PageGZipMiddleware(GZipMiddleware):
-    """Django's gzip (padded against BREACH), for HTML pages only: a phone's first view of the shelter list is a
-    third of the bytes. API responses keep their exact bytes and strong validators, as their clients and the
-    export cache expect."""
+    """Django's gzip (with its random padding against BREACH) for pages, API lists and exports: a phone's first
+    view of the shelter list is a third of the bytes. Anonymous pages carry no secret to guess; a signed-in page's
+    CSRF token is masked anew in every response, which with the padding leaves BREACH nothing stable to measure."""
 
     def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
-        if not response.get("Content-Type", "").startswith("text/html"):
+        if not compressible(response):
             return response
         return super().process_response(request, response)
 
@@ -155,8 +168,10 @@ class AnonymousCacheMiddleware:
     signed-in user never receives a cached page and never fills the cache. The key is the full URL, the language,
     the Accept header and the data version (registry.versioned_cache), which every change to a record bumps.
 
-    Placed after the CSP middleware so each replayed page gets a fresh policy header; a page that used a CSP nonce
-    is replayed with a fresh nonce in place of the stored one, so nonces are never reused across responses.
+    It sits near the top of MIDDLEWARE (after the security headers and static files): a hit skips sessions, the
+    locale, CSRF, authentication and the policy header, and is sent with the headers the page was stored with. The
+    body is kept gzip-compressed, sent as it is to the clients that accept gzip (nearly all) and inflated for the
+    rest. A page that used a CSP nonce is replayed with a fresh nonce, so nonces are never reused across responses.
     Throttles run in the view, so a cache hit is not counted against them: it costs almost nothing.
     """
 
@@ -184,9 +199,9 @@ class AnonymousCacheMiddleware:
             elif _is_cacheable(request, response):
                 frozen = {**_freeze(request, response), "version": version, "fresh_until": time.time() + timeout}
                 if response.streaming:
-                    response.streaming_content = _capture(response.streaming_content, key, frozen)
+                    response.streaming_content = _capture(response.streaming_content, key, frozen, response)
                 else:
-                    cache.set(key, _with_content(frozen, response.content), _kept_for())
+                    cache.set(key, _with_content(frozen, response), _kept_for())
         # For operators and the benchmark; says nothing about the visitor.
         response["X-Cache"] = request.anon_cache
         return response
@@ -210,13 +225,17 @@ def _is_anonymous_read(request: HttpRequest) -> bool:
 # Not Django's get_cache_key(): it reads the learned Vary header list first, a second cache round trip per hit.
 def _cache_key(request: HttpRequest) -> str:
     url = request.build_absolute_uri()
-    language = getattr(request, "LANGUAGE_CODE", "")
+    # What LocaleMiddleware (further in) will choose: the URL's prefix, else the cookie or Accept-Language.
+    language = translation.get_language_from_request(request, check_path=True)
     accept = request.META.get("HTTP_ACCEPT", "")
     digest = hashlib.sha256(f"{url}\n{language}\n{accept}".encode()).hexdigest()
     return f"anon-page:{digest}"
 
 
 def _is_cacheable(request: HttpRequest, response: HttpResponseBase) -> bool:
+    # A Set-Cookie (a session written, a CSRF token issued, a message) makes the page someone's own. Merely reading
+    # the session (DRF's session authentication does, for every request) is harmless: a visitor without a session
+    # cookie has an empty one.
     if response.status_code != 200 or response.cookies or (response.streaming and response.is_async):
         return False
     cache_control = response.get("Cache-Control", "").lower()
@@ -225,9 +244,6 @@ def _is_cacheable(request: HttpRequest, response: HttpResponseBase) -> bool:
     vary = {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
     if vary - KEYED_VARY or "*" in vary:
         return False
-    # A page that wrote to the session or issued a CSRF token is someone's own page: the outer middleware adds
-    # the Set-Cookie after this point, so check the causes here. Merely reading the session (DRF's session
-    # authentication does, for every request) is harmless: a visitor without a session cookie has an empty one.
     session = getattr(request, "session", None)
     if session is not None and session.modified:
         return False
@@ -236,39 +252,68 @@ def _is_cacheable(request: HttpRequest, response: HttpResponseBase) -> bool:
 
 def _freeze(request: HttpRequest, response: HttpResponseBase) -> dict[str, Any]:
     nonce = getattr(request, "_csp_nonce", None)
-    return {
-        "status": response.status_code,
-        "headers": dict(response.headers),
-        "nonce": nonce if isinstance(nonce, str) else None,
-        "csp": {name: getattr(response, name) for name in CSP_RESPONSE_ATTRIBUTES if hasattr(response, name)},
-    }
+    headers = {name: value for name, value in response.headers.items() if name.lower() not in _SET_ON_REPLAY}
+    return {"status": response.status_code, "headers": headers, "nonce": nonce if isinstance(nonce, str) else None}
 
 
-def _with_content(entry: dict[str, Any], content: bytes) -> dict[str, Any]:
-    # Large bodies (exports) are stored compressed: a shared cache moves a tenth of the bytes per hit, and
-    # decompressing costs less than receiving the difference.
-    if len(content) > COMPRESS_ABOVE_BYTES:
-        return {**entry, "content": zlib.compress(content, 1), "compressed": True}
-    return {**entry, "content": content}
+# Headers that depend on the body as it is sent (gzip or plain) or on the moment: set again on every replay.
+_SET_ON_REPLAY = frozenset({"content-length", "content-encoding", "x-cache"})
 
 
-def _capture(content: Iterator[bytes], key: str, entry: dict[str, Any]) -> Iterator[bytes]:
-    """Streams an export on to the client unchanged and caches it (compressed) once complete."""
+def _with_content(entry: dict[str, Any], response: HttpResponseBase) -> dict[str, Any]:
+    content: bytes = response.content
+    if response.get("Content-Encoding") == "gzip":
+        return {**entry, "content": content, "gzip": True}
+    if entry["nonce"] is None and compressible(response) and len(content) >= COMPRESS_FROM_BYTES:
+        return {**entry, "content": compress_string(content), "gzip": True}
+    # A page with a nonce stays plain: its nonce is replaced on every replay.
+    return {**entry, "content": content, "gzip": False}
+
+
+
+
+def _capture(
+    content: Iterator[bytes], key: str, entry: dict[str, Any], response: HttpResponseBase | None = None
+) -> Iterator[bytes]:
+    """Streams an export on to the client unchanged and caches it, gzip-compressed, once complete."""
+    encoded = response is not None and response.get("Content-Encoding") == "gzip"
 
     def store(body: bytes) -> None:
         # The data may have changed while this streamed; then the key's version is already stale and unread.
-        cache.set(key, {**entry, "content": body, "compressed": True}, _kept_for())
+        cache.set(key, {**entry, "content": body, "gzip": True}, _kept_for())
 
-    return capture(content, store)
+    return capture(content, store, encoded=encoded)
 
 
 def _replay(request: HttpRequest, entry: dict[str, Any], *, stale: bool = False) -> HttpResponseBase:
-    content: bytes = zlib.decompress(entry["content"]) if entry.get("compressed") else entry["content"]
-    if entry["nonce"] and hasattr(request, "csp_nonce"):
-        content = content.replace(entry["nonce"].encode(), str(request.csp_nonce).encode())
-    response = HttpResponse(content, status=entry["status"], headers=entry["headers"])
-    for name, value in entry["csp"].items():
-        setattr(response, name, value)
+    content: bytes = entry["content"]
+    encoded = entry.get("gzip", False)
+    headers = dict(entry["headers"])
+    if entry["nonce"]:
+        nonce = secrets.token_urlsafe(16)
+        content = content.replace(entry["nonce"].encode(), nonce.encode())
+        for name in ("Content-Security-Policy", "Content-Security-Policy-Report-Only"):
+            if name in headers:
+                headers[name] = headers[name].replace(entry["nonce"], nonce)
+    if stale and encoded:
+        content, encoded = gzip.decompress(content), False
+    response: HttpResponseBase
+    if encoded and accepts_gzip(request):
+        response = HttpResponse(content, status=entry["status"], headers=headers)
+        response["Content-Encoding"] = "gzip"
+        # Like GZipMiddleware: the compressed body is another representation, so a strong ETag becomes weak.
+        if response.get("ETag", "").startswith('"'):
+            response["ETag"] = "W/" + response["ETag"]
+    elif encoded and len(content) > INFLATE_IN_PIECES_ABOVE:
+        response = StreamingHttpResponse(inflate(content), status=entry["status"], headers=headers)
+    elif encoded:
+        response = HttpResponse(gzip.decompress(content), status=entry["status"], headers=headers)
+    else:
+        response = HttpResponse(content, status=entry["status"], headers=headers)
+    if encoded:
+        patch_vary_headers(response, ["Accept-Encoding"])
+    if not response.streaming:
+        response["Content-Length"] = str(len(response.content))
     if stale:
         _mark_stale(response, entry)
         return response
@@ -286,3 +331,4 @@ def _mark_stale(response: HttpResponse, entry: dict[str, Any]) -> None:
     if response.get("Content-Type", "").startswith("text/html"):
         notice = render_to_string("includes/stale_notice.html").encode()
         response.content = STALE_NOTICE_AFTER.sub(lambda match: match.group(0) + notice, response.content, count=1)
+        response["Content-Length"] = str(len(response.content))

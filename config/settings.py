@@ -22,14 +22,29 @@ ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["localhost", "127.
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 # The cache must be shared by every worker process, or a change made through one worker stays invisible to the
-# pages the others cached. Without CACHE_URL: files under CACHE_DIR, which every worker on this machine shares and
-# which needs no extra service; local memory only for development (runserver is one process).
+# pages the others cached. Without CACHE_URL: python-diskcache under CACHE_DIR (SQLite files every worker on this
+# machine shares, no extra service); local memory only for development (runserver is one process). Not Django's
+# file cache: it lists its whole directory on every write (8 ms at 7,000 pages) and culls a third of the pages
+# at 5,000 (bench/RESULTS.md).
 CACHE_DIR: Path = env.path("CACHE_DIR", default=BASE_DIR / "var" / "cache")
-CACHES = {
-    "default": env.cache(
-        "CACHE_URL", default="locmemcache://registry" if DEBUG else f"filecache://{CACHE_DIR}?max_entries=5000"
-    )
-}
+# Bytes the shipped cache may hold before it evicts the least recently used entries.
+CACHE_SIZE_LIMIT: int = env.int("CACHE_SIZE_LIMIT", default=1024**3)
+if env.str("CACHE_URL", default=""):
+    CACHES = {"default": env.cache("CACHE_URL")}
+elif DEBUG:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "registry"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "diskcache.DjangoCache",
+            "LOCATION": str(CACHE_DIR),
+            "TIMEOUT": 300,
+            # Writers lock one shard at a time; a write that waits longer than this is skipped (it is a cache).
+            "SHARDS": 4,
+            "DATABASE_TIMEOUT": 0.05,
+            "OPTIONS": {"size_limit": CACHE_SIZE_LIMIT, "eviction_policy": "least-recently-stored"},
+        }
+    }
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # The same backend with one client per pool, that serves uncached when Redis is unreachable (config/redis.py).
     CACHES["default"]["BACKEND"] = "config.redis.RedisCache"
@@ -111,7 +126,10 @@ MIDDLEWARE = [
     "config.middleware.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # HTML compressed; outside the page cache, so replayed pages are compressed too.
+    # Before sessions, locale, CSRF, authentication and CSP: a cached page is sent with the headers it was stored
+    # with, and a hit costs none of them (bench/RESULTS.md). After the HTTPS redirect and the static files.
+    "config.middleware.AnonymousCacheMiddleware",
+    # Pages, API lists and exports compressed for the clients that accept gzip (the page cache keeps them so).
     "config.middleware.PageGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -121,7 +139,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "config.middleware.AnonymousCacheMiddleware",  # inside CSP, so replayed pages get a fresh policy and nonce
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

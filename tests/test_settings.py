@@ -85,7 +85,7 @@ def test_production_keeps_checked_database_connections_and_a_cache_the_workers_s
     max_age, health_checks, backend, location = serving_settings({"DEBUG": "0"})
     assert int(max_age) >= 60
     assert health_checks == "True"
-    assert backend == "django.core.cache.backends.filebased.FileBasedCache"
+    assert backend == "diskcache.DjangoCache"
     assert location == str(ROOT / "var" / "cache")
 
 
@@ -97,4 +97,23 @@ def test_development_opens_a_connection_per_request_and_caches_in_memory():
 
 def test_cache_dir_moves_the_shared_cache(tmp_path):
     *_, backend, location = serving_settings({"DEBUG": "0", "CACHE_DIR": str(tmp_path)})
-    assert (backend, location) == ("django.core.cache.backends.filebased.FileBasedCache", str(tmp_path))
+    assert (backend, location) == ("diskcache.DjangoCache", str(tmp_path))
+
+
+SHARED_CACHE = (
+    "import sys, django; django.setup(); from django.core.cache import cache; "
+    "cache.set('page', sys.argv[1]) if sys.argv[1] != '-' else print(cache.get('page'))"
+)
+
+
+def test_the_shipped_cache_is_shared_by_the_worker_processes(tmp_path):
+    """What one gunicorn worker caches, another reads: two separate processes, the production settings."""
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "DEBUG"}
+    } | {"DJANGO_SETTINGS_MODULE": "config.settings", "SECRET_KEY": "x" * 60, "DEBUG": "0", "CACHE_DIR": str(tmp_path)}
+    for argument in ("written by one worker", "-"):
+        result = subprocess.run(
+            [sys.executable, "-c", SHARED_CACHE, argument], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "written by one worker"

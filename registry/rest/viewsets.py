@@ -251,6 +251,8 @@ class ApiModelViewSet(DeletionsMixin, viewsets.ModelViewSet):
         response.render()
         etag = quote_etag(hashlib.blake2b(response.content, digest_size=16).hexdigest())
         response["ETag"] = etag
+        # A record's ETag is what If-Match compares a write against: its bytes go uncompressed (config.middleware).
+        response.keeps_strong_etag = bool(getattr(self, "detail", False))
         last_modified = getattr(self, "last_modified", None)
         if last_modified is not None:
             response["Last-Modified"] = http_date(last_modified.timestamp())
