@@ -36,7 +36,7 @@ elif DEBUG:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "diskcache.DjangoCache",
+            "BACKEND": "config.diskcache.DiskCache",
             "LOCATION": str(CACHE_DIR),
             "TIMEOUT": 300,
             # Writers lock one shard at a time; a write that waits longer than this is skipped (it is a cache).

@@ -85,7 +85,7 @@ def test_production_keeps_checked_database_connections_and_a_cache_the_workers_s
     max_age, health_checks, backend, location = serving_settings({"DEBUG": "0"})
     assert int(max_age) >= 60
     assert health_checks == "True"
-    assert backend == "diskcache.DjangoCache"
+    assert backend == "config.diskcache.DiskCache"
     assert location == str(ROOT / "var" / "cache")
 
 
@@ -97,7 +97,7 @@ def test_development_opens_a_connection_per_request_and_caches_in_memory():
 
 def test_cache_dir_moves_the_shared_cache(tmp_path):
     *_, backend, location = serving_settings({"DEBUG": "0", "CACHE_DIR": str(tmp_path)})
-    assert (backend, location) == ("diskcache.DjangoCache", str(tmp_path))
+    assert (backend, location) == ("config.diskcache.DiskCache", str(tmp_path))
 
 
 SHARED_CACHE = (
