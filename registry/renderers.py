@@ -27,7 +27,7 @@ from registry.rest.values_plan import RelatedKeys
 from registry.visibility import mask_row
 
 MULTI_VALUE_SEPARATOR = "; "
-MODEL_CHUNK = 500  # records per query when an export reads model instances (with their prefetches)
+MODEL_CHUNK = 100  # records per query when an export reads model instances (with their prefetches)
 VALUES_CHUNK = 2000  # rows per query when it reads plain values
 
 
