@@ -31,8 +31,9 @@ from django.utils.http import parse_http_date_safe
 from django.utils.text import compress_string
 from django.utils.translation import gettext as _
 
+from registry.hours import next_change, opening_and_closing_times
 from registry.stream_cache import accepts_gzip, capture, inflate
-from registry.versioned_cache import VERSION_KEY, data_version
+from registry.versioned_cache import VERSION_KEY, data_version, remember
 
 request_logger = logging.getLogger("registry.request")
 
@@ -197,7 +198,7 @@ class AnonymousCacheMiddleware:
                 request.anon_cache = "stale"
                 response = _replay(request, entry, stale=True)
             elif _is_cacheable(request, response):
-                frozen = {**_freeze(request, response), "version": version, "fresh_until": time.time() + timeout}
+                frozen = {**_freeze(request, response), "version": version, "fresh_until": _fresh_until(timeout)}
                 if response.streaming:
                     response.streaming_content = _capture(response.streaming_content, key, frozen, response)
                 else:
@@ -205,6 +206,13 @@ class AnonymousCacheMiddleware:
         # For operators and the benchmark; says nothing about the visitor.
         response["X-Cache"] = request.anon_cache
         return response
+
+
+def _fresh_until(timeout: int) -> float:
+    """`timeout` seconds from now, but no later than the next instant an "open now" badge or the day could change:
+    a page is never replayed with a shelter shown open after its closing time (registry.hours.next_change)."""
+    clock_times = remember("opening-and-closing-times", opening_and_closing_times)
+    return min(time.time() + timeout, next_change(clock_times).timestamp())
 
 
 def _kept_for() -> int:
@@ -268,8 +276,6 @@ def _with_content(entry: dict[str, Any], response: HttpResponseBase) -> dict[str
         return {**entry, "content": compress_string(content), "gzip": True}
     # A page with a nonce stays plain: its nonce is replaced on every replay.
     return {**entry, "content": content, "gzip": False}
-
-
 
 
 def _capture(

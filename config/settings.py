@@ -57,7 +57,10 @@ CONN_MAX_AGE: int = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
 CONN_HEALTH_CHECKS: bool = env.bool("CONN_HEALTH_CHECKS", default=True)
 STATIC_ROOT: Path = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")  # where collectstatic gathers files
 SECURE: bool = env.bool("SECURE", default=not DEBUG)  # HTTPS-only cookies, redirects and HSTS
-ANON_CACHE_SECONDS: int = env.int("ANON_CACHE_SECONDS", default=0 if DEBUG else 60)
+# Seconds an anonymous page is served from the cache. Every change to a record is seen at once (the data version)
+# and a page showing "open now" expires when some shelter opens or closes; this bounds only what neither covers,
+# such as a page after a deploy that changed its template.
+ANON_CACHE_SECONDS: int = env.int("ANON_CACHE_SECONDS", default=0 if DEBUG else 600)
 # How long past that a cached anonymous page is still served, marked, while the database is down (stale-if-error).
 ANON_STALE_SECONDS: int = env.int("ANON_STALE_SECONDS", default=86400)
 IATI_REPORTING_ORG: str = env.str("IATI_REPORTING_ORG", default="XM-DAC-47066")

@@ -9,8 +9,9 @@ A range whose closing time is not after its opening time runs past midnight into
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -122,6 +123,34 @@ def weekly_table(ranges: list[Any], zone: str, at: datetime | None = None) -> li
         texts = [str(item) for item in items]
         table.append(DayHours(day.value, str(day.label), texts, day.value == today))
     return table
+
+
+def next_change(clock_times: Iterable[time], at: datetime | None = None) -> datetime:
+    """The next instant after `at` at which any "open now" badge or "today" mark could change: a local time of day
+    at which some shelter opens or closes (`clock_times`, from `opening_and_closing_times()`), or a local midnight,
+    in any of Mexico's zones. A page showing either stays right until then."""
+    at = at or timezone.now()
+    times = sorted({clock.replace(second=0, microsecond=0, tzinfo=None) for clock in clock_times} | {time.min})
+    soonest: datetime | None = None
+    for zone in TimeZone.values:
+        local = at.astimezone(ZoneInfo(zone))
+        for days in (0, 1):
+            day = local.date() + timedelta(days=days)
+            later = [
+                moment for clock in times if (moment := datetime.combine(day, clock, tzinfo=ZoneInfo(zone))) > local
+            ]
+            if later:
+                candidate = min(later)
+                soonest = candidate if soonest is None or candidate < soonest else soonest
+                break
+    assert soonest is not None  # every zone has a midnight within a day
+    return soonest.astimezone(UTC)
+
+
+def opening_and_closing_times() -> list[time]:
+    """Every distinct local time of day at which some shelter opens or closes (a few dozen at most)."""
+    rows = OpeningHours.objects.filter(all_day=False).values_list("opens_at", "closes_at").distinct()
+    return sorted({clock for pair in rows for clock in pair if clock is not None})
 
 
 def local_now(zone: str, at: datetime | None = None) -> datetime:

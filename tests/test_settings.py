@@ -108,9 +108,12 @@ SHARED_CACHE = (
 
 def test_the_shipped_cache_is_shared_by_the_worker_processes(tmp_path):
     """What one gunicorn worker caches, another reads: two separate processes, the production settings."""
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "DEBUG"}
-    } | {"DJANGO_SETTINGS_MODULE": "config.settings", "SECRET_KEY": "x" * 60, "DEBUG": "0", "CACHE_DIR": str(tmp_path)}
+    env = {k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "DEBUG"}} | {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "SECRET_KEY": "x" * 60,
+        "DEBUG": "0",
+        "CACHE_DIR": str(tmp_path),
+    }
     for argument in ("written by one worker", "-"):
         result = subprocess.run(
             [sys.executable, "-c", SHARED_CACHE, argument], cwd=ROOT, env=env, capture_output=True, text=True

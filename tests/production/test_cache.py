@@ -1,8 +1,10 @@
 """The anonymous page cache: hits cost no queries, any change to a record invalidates, signed-in users bypass it."""
 
+import datetime as dt
 import gzip
 import re
 from http import HTTPStatus
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
@@ -12,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from config.middleware import _cache_key, _capture
+from registry.hours import OpeningHours, next_change
 from registry.versioned_cache import data_version
 from tests.conftest import committed
 from tests.factories import ArticleFactory, ProjectFactory, ServiceFactory, ShelterFactory, state
@@ -309,3 +312,35 @@ def test_the_export_cache_sends_its_gzip_copy_as_it_is(api_client, cached):
         again = api_client.get(url, {"format": "csv"}, headers=GZIP)
     assert again["Content-Encoding"] == "gzip" and not again.streaming
     assert gzip.decompress(again.content) == body
+
+
+def test_a_page_expires_when_a_shelter_opens_or_closes(client, time_machine):
+    """A cached "open now" must not outlive the closing time: the entry is fresh until the next opening or closing
+    time of any shelter (in any zone), not for the whole ANON_CACHE_SECONDS."""
+    time_machine.move_to(dt.datetime(2026, 3, 2, 17, 50, tzinfo=ZoneInfo("America/Mexico_City")), tick=False)
+    shelter = ShelterFactory(name="Albergue Belén", state=state("MX-CHP"))
+    OpeningHours.objects.create(shelter=shelter, weekday=1, opens_at=dt.time(9), closes_at=dt.time(18))
+    url = reverse("shelter_detail", kwargs={"slug": shelter.slug})
+    with override_settings(ANON_CACHE_SECONDS=3600):
+        assert client.get(url)["X-Cache"] == "miss"
+        assert client.get(url)["X-Cache"] == "hit"
+        time_machine.move_to(dt.datetime(2026, 3, 2, 18, 0, 1, tzinfo=ZoneInfo("America/Mexico_City")), tick=False)
+        after = client.get(url)
+    assert after["X-Cache"] == "miss"
+
+
+def test_next_change_is_the_nearest_opening_or_closing_or_midnight_in_any_zone():
+    centre = ZoneInfo("America/Mexico_City")
+    at = dt.datetime(2026, 3, 2, 17, 50, tzinfo=centre)
+    assert next_change([dt.time(9), dt.time(18)], at) == dt.datetime(2026, 3, 2, 18, 0, tzinfo=centre)
+    # The Pacific zones (an hour behind the centre; Tijuana under US daylight saving time) reach 9:00 at 10:00 in the
+    # centre; Cancún (one hour ahead) reaches 18:00 at 17:00 in the centre.
+    early = dt.datetime(2026, 3, 10, 9, 30, tzinfo=centre)
+    assert next_change([dt.time(9)], early) == dt.datetime(2026, 3, 10, 10, 0, tzinfo=centre)
+    assert next_change([dt.time(18)], dt.datetime(2026, 3, 10, 16, 0, tzinfo=centre)) == dt.datetime(
+        2026, 3, 10, 17, 0, tzinfo=centre
+    )
+    # No opening hours anywhere: the next local midnight (Cancún's comes first, at 23:00 in the centre).
+    assert next_change([], dt.datetime(2026, 3, 2, 12, 0, tzinfo=centre)) == dt.datetime(
+        2026, 3, 2, 23, 0, tzinfo=centre
+    )
