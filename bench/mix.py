@@ -50,7 +50,7 @@ for language in ("es", "en"):
 # The API has one URL per resource whatever the language.
 paths += [f"/api/v1/shelters/{slug}/" for slug in shelters[:400]]
 paths += [f"/api/v1/projects/{slug}/" for slug in projects[:100]]
-paths += [f"/api/v1/shelters/?page={page}" for page in range(1, 101)]
+paths += [f"/api/v1/shelters/?page={page}" for page in range(1, 51)]
 paths += [f"/api/v1/shelters/?state={code}&page={page}" for code, _ in states for page in range(1, 4)]
 paths += [f"/api/v1/projects/?page={page}" for page in range(1, 31)]
 paths += [f"/api/v1/news/?page={page}" for page in range(1, 51)]
