@@ -294,7 +294,14 @@ class Shelter(VersionedModel):
         verbose_name_plural = _("shelters")
         indexes = [
             models.Index(fields=["state", "name"], name="shelter_state_name_idx"),
-            models.Index(fields=["status", "name"], name="shelter_status_name_idx"),
+            # The lists' orders, ending with the id as they do: pages are read off the index (the public list
+            # shows active shelters; the API has no default status), and the skipped rows' keys too.
+            models.Index(fields=["status", "name", "id"], name="shelter_status_name_id_idx"),
+            models.Index(fields=["name", "id"], name="shelter_name_id_idx"),
+            # The other sorts the public list offers (either way: an index serves both directions).
+            models.Index(fields=["status", "capacity", "id"], name="shelter_status_capacity_idx"),
+            models.Index(fields=["status", "last_verified", "id"], name="shelter_status_verified_idx"),
+            models.Index(fields=["status", "updated_at", "id"], name="shelter_status_updated_idx"),
             # The near-me bounding box: a range on latitude, then on longitude.
             models.Index(fields=["latitude", "longitude"], name="shelter_lat_lon_idx"),
         ]
