@@ -9,7 +9,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from news.models import Article
-from registry.filters import LinkedCharFilter, modified_after_filter, region_filter, state_filter, text_search
+from registry.filters import (
+    LinkedCharFilter,
+    StableOrderingFilter,
+    modified_after_filter,
+    region_filter,
+    state_filter,
+    text_search,
+)
 from registry.localized import every_language
 
 
@@ -30,7 +37,7 @@ class ArticleFilter(filters.FilterSet):
     shelter = LinkedCharFilter(field_name="shelters__slug", label=_("Shelter (slug)"), max_length=200)
     project = LinkedCharFilter(field_name="projects__prima_id", label=_("Project (Prima ID)"), max_length=20)
     modified_after = modified_after_filter(article_related_changes)
-    ordering = filters.OrderingFilter(fields=(("published_on", "published_on"), ("title", "title")), label=_("Sort by"))
+    ordering = StableOrderingFilter(fields=(("published_on", "published_on"), ("title", "title")), label=_("Sort by"))
 
     class Meta:
         model = Article

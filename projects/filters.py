@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.models import Project, ProjectObjective, ProjectStatus, ProjectType, ThematicArea
 from registry.filters import (
     LinkedModelChoiceFilter,
+    StableOrderingFilter,
     modified_after_filter,
     region_filter,
     state_filter,
@@ -57,7 +58,7 @@ class ProjectFilter(filters.FilterSet):
         field_name="budget_usd", lookup_expr="lte", label=_("Budget up to (USD)"), min_value=0, max_value=10**12
     )
     modified_after = modified_after_filter(project_related_changes)
-    ordering = filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=(("start_year", "start_year"), ("budget_usd", "budget"), ("title", "title"), ("updated_at", "updated")),
         label=_("Sort by"),
     )

@@ -123,6 +123,18 @@ def state_filter(field_name: str) -> LinkedModelChoiceFilter:
     )
 
 
+class StableOrderingFilter(filters.OrderingFilter):
+    """A sort ends with the primary key, in the direction of the last key chosen: among equal values (the same
+    capacity, or none) the database may otherwise return rows in any order, so that a row shows on two pages or
+    on none; in one direction, a single index serves the sort both ways."""
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if value in EMPTY_VALUES:
+            return qs
+        ordering = [self.get_ordering_value(param) for param in value]
+        return qs.order_by(*ordering, "-pk" if ordering[-1].startswith("-") else "pk")
+
+
 def region_filter() -> filters.ChoiceFilter:
     """`region`, through the model's QuerySet `in_region()`: the one definition of "in this border region" (a
     semi-join where records reach states through a many-to-many), shared by the lists, the API and the pages."""
@@ -255,7 +267,7 @@ class StateFilter(filters.FilterSet):
     state = state_filter("iso_code")
     region = region_filter()
     modified_after = modified_after_filter(state_related_changes)
-    ordering = filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=(("name", "name"), ("inegi_code", "inegi_code"), ("region", "region")),
         label=_("Sort by"),
     )
@@ -371,7 +383,7 @@ class ShelterFilter(filters.FilterSet):
         help_text=_("Repeat the parameter for several statuses. The public list shows active shelters by default."),
     )
     modified_after = modified_after_filter(shelter_related_changes)
-    ordering = filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=(
             ("name", "name"),
             ("state__name", "state"),
@@ -401,7 +413,7 @@ class DonorFilter(filters.FilterSet):
     region = region_filter()
     country = filters.CharFilter(field_name="country", lookup_expr="iexact", label=_("Country"), max_length=2)
     modified_after = modified_after_filter(donor_related_changes)
-    ordering = filters.OrderingFilter(fields=(("name", "name"), ("acronym", "acronym")), label=_("Sort by"))
+    ordering = StableOrderingFilter(fields=(("name", "name"), ("acronym", "acronym")), label=_("Sort by"))
 
     class Meta:
         model = Donor
@@ -430,7 +442,7 @@ class AgreementFilter(filters.FilterSet):
         field_name="items__category", choices=SupportCategory.choices, label=_("Support category")
     )
     modified_after = modified_after_filter(agreement_related_changes)
-    ordering = filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=(("reference", "reference"), ("signed_on", "signed_on"), ("programme_phase", "programme_phase")),
         label=_("Sort by"),
     )
