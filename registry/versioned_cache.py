@@ -80,9 +80,8 @@ def query_key(prefix: str, path: str, params: QueryDict, *, ignore: Iterable[str
     return f"{prefix}:{digest}"
 
 
-#: The deepest page of a list that is served (HTML pages show this one past it, with a note; the API refuses). A
-#: person narrows the list with its filters long before page 50; what reads deeper is a crawler, and every page
-#: deeper costs more, as the database walks every row before it.
+#: Pages past this are not served: people narrow with the filters long before; deeper readers are crawlers, and
+#: every page deeper costs more. (HTML lists show this page with a note past it; the API answers 400.)
 DEEPEST_PAGE = 50
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from news.models import Article
 from news.views import ArticleListView
@@ -204,3 +205,26 @@ def test_an_agreement_search_over_items_lists_each_agreement_once(client):
         data = client.get("/api/v1/agreements/?q=agua&category=training").json()
     assert [row["reference"] for row in data["results"]] == [agreement.reference]
     assert not [query for query in captured.captured_queries if "DISTINCT" in query["sql"].upper()]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite cannot index NULLS LAST, and sorts instead")
+@pytest.mark.parametrize("language", ["es", "en"])
+@pytest.mark.parametrize(
+    "queryset",
+    [
+        lambda: Shelter.objects.filter(status="active"),  # the public list
+        lambda: Shelter.objects.all(),  # the API
+        lambda: Shelter.objects.filter(status="active").order_by("-capacity", "-pk"),
+        lambda: Shelter.objects.filter(status="active").order_by("last_verified", "pk"),
+        lambda: Shelter.objects.filter(status="active").order_by("-updated_at", "-pk"),
+        lambda: CooperationAgreement.objects.all(),
+        lambda: Project.objects.all(),  # its title is the language's column
+        lambda: Article.objects.all(),
+    ],
+)
+def test_each_lists_order_is_read_from_an_index(language, queryset):
+    # With sorting priced out, any Sort left in the plan is one no index can spare.
+    with translation.override(language), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+        plan = queryset().values("pk")[780:800].explain()
+    assert "Sort" not in plan and "Index" in plan, plan
