@@ -9,7 +9,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from news.models import Article
-from registry.filters import modified_after_filter, region_filter, state_filter, text_search
+from registry.filters import (
+    LinkedCharFilter,
+    StableOrderingFilter,
+    modified_after_filter,
+    region_filter,
+    state_filter,
+    text_search,
+)
 from registry.localized import every_language
 
 
@@ -27,10 +34,10 @@ class ArticleFilter(filters.FilterSet):
     region = region_filter()
     date_from = filters.DateFilter(field_name="published_on", lookup_expr="gte", label=_("Published from"))
     date_to = filters.DateFilter(field_name="published_on", lookup_expr="lte", label=_("Published until"))
-    shelter = filters.CharFilter(field_name="shelters__slug", label=_("Shelter (slug)"), max_length=200, distinct=True)
-    project = filters.CharFilter(field_name="projects__prima_id", label=_("Project (Prima ID)"), max_length=20)
+    shelter = LinkedCharFilter(field_name="shelters__slug", label=_("Shelter (slug)"), max_length=200)
+    project = LinkedCharFilter(field_name="projects__prima_id", label=_("Project (Prima ID)"), max_length=20)
     modified_after = modified_after_filter(article_related_changes)
-    ordering = filters.OrderingFilter(fields=(("published_on", "published_on"), ("title", "title")), label=_("Sort by"))
+    ordering = StableOrderingFilter(fields=(("published_on", "published_on"), ("title", "title")), label=_("Sort by"))
 
     class Meta:
         model = Article

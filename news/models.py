@@ -62,9 +62,10 @@ class Article(VersionedModel):
     objects = ArticleManager()
 
     class Meta:
-        # Undated articles (some sources give no date) sort after dated ones.
-        ordering = [models.F("published_on").desc(nulls_last=True), "title"]
-        # PostgreSQL reads this order from an index (news/migrations/0003; SQLite cannot index NULLS LAST).
+        # Undated articles (some sources give no date) sort after dated ones; the id makes the order total, so
+        # that pages neither repeat nor skip an article. PostgreSQL reads it from an index per language (the
+        # title is the page language's: news/migrations/0008; SQLite cannot index NULLS LAST).
+        ordering = [models.F("published_on").desc(nulls_last=True), "title", "id"]
         verbose_name = _("news article")
         verbose_name_plural = _("news articles")
         constraints = [

@@ -10,7 +10,15 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project, ProjectObjective, ProjectStatus, ProjectType, ThematicArea
-from registry.filters import modified_after_filter, region_filter, state_filter, text_search, touched
+from registry.filters import (
+    LinkedModelChoiceFilter,
+    StableOrderingFilter,
+    modified_after_filter,
+    region_filter,
+    state_filter,
+    text_search,
+    touched,
+)
 from registry.localized import every_language
 
 
@@ -35,7 +43,7 @@ class ProjectFilter(filters.FilterSet):
     region = region_filter()
     status = filters.ChoiceFilter(choices=ProjectStatus.choices, label=_("Status"))
     project_type = filters.ChoiceFilter(choices=ProjectType.choices, label=_("Project type"))
-    thematic_area = filters.ModelMultipleChoiceFilter(
+    thematic_area = LinkedModelChoiceFilter(
         field_name="thematic_areas__slug",
         to_field_name="slug",
         queryset=ThematicArea.objects.all(),
@@ -50,7 +58,7 @@ class ProjectFilter(filters.FilterSet):
         field_name="budget_usd", lookup_expr="lte", label=_("Budget up to (USD)"), min_value=0, max_value=10**12
     )
     modified_after = modified_after_filter(project_related_changes)
-    ordering = filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=(("start_year", "start_year"), ("budget_usd", "budget"), ("title", "title"), ("updated_at", "updated")),
         label=_("Sort by"),
     )

@@ -172,11 +172,12 @@ class Project(VersionedModel):
     objects = ProjectManager()
 
     class Meta:
-        # Projects without dates sort after dated ones, on both databases.
-        ordering = [F("start_year").desc(nulls_last=True), "title"]
+        # Projects without dates sort after dated ones, on both databases; the id makes the order total, so that
+        # pages neither repeat nor skip a project. PostgreSQL reads it from an index per language (the title is
+        # the page language's: projects/migrations/0009; SQLite cannot index NULLS LAST).
+        ordering = [F("start_year").desc(nulls_last=True), "title", "id"]
         verbose_name = _("project")
         verbose_name_plural = _("projects")
-        indexes = [models.Index(fields=["-start_year", "title"], name="project_start_title_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(budget_usd__isnull=True) | Q(budget_usd__gte=0),

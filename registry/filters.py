@@ -13,10 +13,13 @@ from typing import Any
 
 import django_filters as filters
 from django import forms
-from django.db.models import Model, Q, QuerySet
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import ManyToManyField, Model, Q, QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import IsoDateTimeField
 
 from registry.localized import every_language
@@ -39,20 +42,97 @@ from registry.search import fold_text
 from registry.visibility import published_q
 
 
-def state_filter(field_name: str, *, distinct: bool = True) -> filters.ModelMultipleChoiceFilter:
-    """`field_name` is the path to the state's ISO code, e.g. `shelter__state__iso_code`.
+def semi_join_q(model: type[Model], lookup: str, value: Any) -> Q:
+    """`Q(**{lookup: value})`, but where the path crosses a to-many relation (a many-to-many, or the reverse of a
+    foreign key) a semi-join, `pk IN (SELECT owner FROM link table WHERE ...)`: a join repeats a row for each
+    match, and the SELECT DISTINCT that removes the repeats sorts every matching row before a page can be taken.
+    Several values keep their meaning (any of them), and the list's order can still be read from an index."""
+    parts = lookup.split(LOOKUP_SEP)
+    current, hop = model, None
+    for position, part in enumerate(parts):
+        try:
+            field = current._meta.get_field(part)
+        except FieldDoesNotExist:
+            break  # a lookup (in, icontains) or a transform
+        if not field.is_relation:
+            break
+        if field.many_to_many or field.one_to_many:
+            hop = position
+            break
+        current = field.related_model
+    if hop is None:
+        return Q(**{lookup: value})
+    rest = LOOKUP_SEP.join(parts[hop + 1 :])
+    if hop > 0:  # to-many further along (none of the filters today): the same rows, by their own keys
+        return Q(pk__in=model._base_manager.filter(**{lookup: value}).values("pk"))
+    field = model._meta.get_field(parts[0])
+    if isinstance(field, ManyToManyField):  # declared here: the link table, from this side
+        owner, target, through = field.m2m_field_name(), field.m2m_reverse_field_name(), field.remote_field.through
+    elif field.many_to_many:  # declared on the other model
+        owner, target, through = field.field.m2m_reverse_field_name(), field.field.m2m_field_name(), field.through
+    else:  # the reverse of a foreign key: the related rows themselves
+        related = field.related_model._base_manager.filter(**{rest: value})
+        return Q(pk__in=related.values(field.field.attname))
+    return Q(pk__in=through._base_manager.filter(**{f"{target}__{rest}": value}).values(f"{owner}_id"))
 
-    `distinct=False` where the path follows only foreign keys (one state per row): SELECT DISTINCT would sort every
-    matching row before a page of them can be taken, where an index scan stops after one page.
-    """
-    return filters.ModelMultipleChoiceFilter(
+
+class SemiJoinMixin:
+    """A filter that never adds DISTINCT: through a to-many relation it is a semi-join (`semi_join_q`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, distinct=False, **kwargs)  # type: ignore[call-arg]
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if value in EMPTY_VALUES:
+            return qs
+        return qs.filter(semi_join_q(qs.model, f"{self.field_name}__{self.lookup_expr}", value))  # type: ignore[attr-defined]
+
+
+class LinkedCharFilter(SemiJoinMixin, filters.CharFilter):
+    pass
+
+
+class LinkedChoiceFilter(SemiJoinMixin, filters.ChoiceFilter):
+    pass
+
+
+class LinkedModelChoiceFilter(filters.ModelMultipleChoiceFilter):
+    """Rows linked to any of the chosen records (`field_name` ends with the records' `to_field_name`), by their
+    primary keys, which the form has already read; never with DISTINCT (`semi_join_q`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, distinct=False, **kwargs)
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if not value:
+            return qs
+        key = self.extra["to_field_name"]
+        path = "pk" if self.field_name == key else self.field_name.removesuffix(f"{LOOKUP_SEP}{key}")
+        return qs.filter(semi_join_q(qs.model, f"{path}__in", [record.pk for record in value]))
+
+
+def state_filter(field_name: str) -> LinkedModelChoiceFilter:
+    """`field_name` is the path to the state's ISO code, e.g. `shelter__state__iso_code`, or `states__iso_code`
+    through a many-to-many (then a semi-join: `semi_join_q`)."""
+    return LinkedModelChoiceFilter(
         field_name=field_name,
         to_field_name="iso_code",
         queryset=State.objects.all(),
         label=_("State"),
-        distinct=distinct,
         help_text=_("ISO 3166-2 code, e.g. MX-CHP; repeat the parameter for several states."),
     )
+
+
+class StableOrderingFilter(filters.OrderingFilter):
+    """A sort ends with the primary key, in the direction of the last key chosen: among equal values (the same
+    capacity, or none) the database may otherwise return rows in any order, so that a row shows on two pages or
+    on none; in one direction, a single index serves the sort both ways."""
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if value in EMPTY_VALUES:
+            return qs
+        ordering = [self.get_ordering_value(param) for param in value]
+        return qs.order_by(*ordering, "-pk" if ordering[-1].startswith("-") else "pk")
 
 
 def region_filter() -> filters.ChoiceFilter:
@@ -169,13 +249,14 @@ def agreement_related_changes(since: datetime) -> Q:
 
 
 def text_search(fields: list[str]):
-    """A filter method matching every word of the query against any of `fields` (case-insensitive)."""
+    """A filter method matching every word of the query against any of `fields` (case-insensitive); a field
+    across a to-many relation (an agreement's items) is a semi-join, so no row comes twice."""
 
     def search(queryset: QuerySet, name: str, value: str) -> QuerySet:
         for word in value.split()[:8]:
             condition = Q()
             for field in fields:
-                condition |= Q(**{f"{field}__icontains": word})
+                condition |= semi_join_q(queryset.model, f"{field}__icontains", word)
             queryset = queryset.filter(condition)
         return queryset
 
@@ -183,10 +264,10 @@ def text_search(fields: list[str]):
 
 
 class StateFilter(filters.FilterSet):
-    state = state_filter("iso_code", distinct=False)
+    state = state_filter("iso_code")
     region = region_filter()
     modified_after = modified_after_filter(state_related_changes)
-    ordering = filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=(("name", "name"), ("inegi_code", "inegi_code"), ("region", "region")),
         label=_("Sort by"),
     )
@@ -269,7 +350,7 @@ class ShelterFilter(filters.FilterSet):
         label=_("Only those open now"),
         help_text=_("true: only active shelters within their weekly opening hours now, in their own time zone."),
     )
-    state = state_filter("state__iso_code", distinct=False)
+    state = state_filter("state__iso_code")
     region = region_filter()
     municipality = filters.CharFilter(
         method=municipality_search,
@@ -277,16 +358,16 @@ class ShelterFilter(filters.FilterSet):
         max_length=120,
         help_text=_("Part of the municipality's name; accents and case ignored."),
     )
-    service = filters.ModelMultipleChoiceFilter(
+    service = LinkedModelChoiceFilter(
         field_name="services__code", to_field_name="code", queryset=Service.objects.all(), label=_("Service")
     )
-    population = filters.ModelMultipleChoiceFilter(
+    population = LinkedModelChoiceFilter(
         field_name="populations__code",
         to_field_name="code",
         queryset=PopulationGroup.objects.all(),
         label=_("Population served"),
     )
-    language = filters.ModelMultipleChoiceFilter(
+    language = LinkedModelChoiceFilter(
         field_name="languages__code",
         to_field_name="code",
         queryset=Language.objects.all(),
@@ -294,13 +375,15 @@ class ShelterFilter(filters.FilterSet):
         help_text=_("ISO 639-3 code, e.g. hat (Haitian Creole) or quc (K'iche'); repeat for several (any of them)."),
     )
     operator_type = filters.ChoiceFilter(choices=OperatorType.choices, label=_("Operator type"))
+    # A plain column cannot repeat a row: no DISTINCT (django-filter's default for a multiple choice).
     status = filters.MultipleChoiceFilter(
+        distinct=False,
         choices=ShelterStatus.choices,
         label=_("Status"),
         help_text=_("Repeat the parameter for several statuses. The public list shows active shelters by default."),
     )
     modified_after = modified_after_filter(shelter_related_changes)
-    ordering = filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=(
             ("name", "name"),
             ("state__name", "state"),
@@ -330,15 +413,11 @@ class DonorFilter(filters.FilterSet):
     region = region_filter()
     country = filters.CharFilter(field_name="country", lookup_expr="iexact", label=_("Country"), max_length=2)
     modified_after = modified_after_filter(donor_related_changes)
-    ordering = filters.OrderingFilter(fields=(("name", "name"), ("acronym", "acronym")), label=_("Sort by"))
+    ordering = StableOrderingFilter(fields=(("name", "name"), ("acronym", "acronym")), label=_("Sort by"))
 
     class Meta:
         model = Donor
         fields: list[str] = []
-
-    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        # Donors reach states through several agreements each: keep one row per donor.
-        return super().filter_queryset(queryset).distinct()
 
 
 class AgreementFilter(filters.FilterSet):
@@ -347,7 +426,7 @@ class AgreementFilter(filters.FilterSet):
         label=_("Search"),
         max_length=200,
     )
-    state = state_filter("shelter__state__iso_code", distinct=False)
+    state = state_filter("shelter__state__iso_code")
     region = region_filter()
     shelter = filters.CharFilter(field_name="shelter__slug", label=_("Shelter (slug)"), max_length=200)
     donor = filters.CharFilter(field_name="donor__acronym", lookup_expr="iexact", label=_("Donor"), max_length=20)
@@ -359,11 +438,11 @@ class AgreementFilter(filters.FilterSet):
     programme_year = filters.NumberFilter(
         field_name="programme_year", label=_("Programme year"), min_value=1990, max_value=2100
     )
-    category = filters.ChoiceFilter(
-        field_name="items__category", choices=SupportCategory.choices, label=_("Support category"), distinct=True
+    category = LinkedChoiceFilter(
+        field_name="items__category", choices=SupportCategory.choices, label=_("Support category")
     )
     modified_after = modified_after_filter(agreement_related_changes)
-    ordering = filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=(("reference", "reference"), ("signed_on", "signed_on"), ("programme_phase", "programme_phase")),
         label=_("Sort by"),
     )
@@ -371,8 +450,3 @@ class AgreementFilter(filters.FilterSet):
     class Meta:
         model = CooperationAgreement
         fields: list[str] = []
-
-    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        queryset = super().filter_queryset(queryset)
-        # Free text over support items can match one agreement several times.
-        return queryset.distinct() if self.form.cleaned_data.get("q") else queryset

@@ -20,8 +20,9 @@ from urllib.parse import urlencode
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import QueryDict
 from django.utils.functional import cached_property
@@ -79,17 +80,61 @@ def query_key(prefix: str, path: str, params: QueryDict, *, ignore: Iterable[str
     return f"{prefix}:{digest}"
 
 
+#: Pages past this are not served: people narrow with the filters long before; deeper readers are crawlers, and
+#: every page deeper costs more. (HTML lists show this page with a note past it; the API answers 400.)
+DEEPEST_PAGE = 50
+
+
 class VersionedCountPaginator(Paginator):
     """Counting every matching row is the dearest query of a list page on a large table, and the same filter
-    gives the same count until the data changes: keep it under the data version (`count_key=None`: count)."""
+    gives the same count until the data changes: keep it under the data version (`count_key=None`: count).
 
-    def __init__(self, *args: Any, count_key: str | None = None, **kwargs: Any) -> None:
+    `max_pages` bounds the pages served (`num_pages` says no more; `count` still counts every row). Past the
+    first page, the page's rows are read by their keys (`page_rows`)."""
+
+    def __init__(self, *args: Any, count_key: str | None = None, max_pages: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.count_key = count_key
+        self.max_pages = max_pages
 
     @cached_property
     def count(self) -> int:
         return remember(self.count_key, lambda: Paginator.count.func(self))
+
+    @cached_property
+    def num_pages(self) -> int:
+        pages = Paginator.num_pages.func(self)
+        return pages if self.max_pages is None else min(pages, self.max_pages)
+
+    @property
+    def has_pages_beyond(self) -> bool:
+        """Whether rows lie past the last page served."""
+        return self.num_pages * self.per_page < self.count
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(page_rows(self.object_list, bottom, top), number, self)
+
+
+def page_rows(object_list: Any, bottom: int, top: int) -> Any:
+    """Rows `bottom` to `top` of a list. Past the first page of a queryset, as `pk IN (the page's keys)`: the
+    skipped rows are walked in the index that serves the order, reading only their keys (an index-only scan on
+    PostgreSQL), and only the page's own rows are read in full and joined; an OFFSET over the whole rows reads
+    and joins every skipped row too. Not where the rows are grouped or made DISTINCT (their keys alone would not
+    keep the order)."""
+    if bottom == 0 or not isinstance(object_list, QuerySet):
+        return object_list[bottom:top]
+    query = object_list.query
+    grouped = query.group_by is not None or any(
+        getattr(annotation, "contains_aggregate", False) for annotation in query.annotations.values()
+    )
+    if query.distinct or grouped or query.combinator or query.is_sliced:
+        return object_list[bottom:top]
+    return object_list.filter(pk__in=object_list.values("pk")[bottom:top])
 
 
 def bump_data_version() -> None:

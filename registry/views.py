@@ -27,7 +27,7 @@ from registry import forms, selectors, services
 from registry.filters import ShelterFilter, StateFilter, depends_on_time
 from registry.forms import NEAR_RADII_KM, CorrectionReportForm, NearForm, NearPosition
 from registry.models import Shelter, ShelterStatus, State
-from registry.versioned_cache import VersionedCountPaginator, query_key
+from registry.versioned_cache import DEEPEST_PAGE, VersionedCountPaginator, query_key
 from registry.visibility import sees_every_location
 
 # Lists on detail pages show this many rows, then link to the filtered list for the rest.
@@ -42,9 +42,15 @@ API_ONLY_FILTERS = ("modified_after",)
 
 class ClampedPaginationMixin:
     """Out-of-range or non-numeric `page` values show the nearest page instead of an error. The number of matching
-    rows is kept under the data version: the same filters give the same count until a record changes."""
+    rows is kept under the data version: the same filters give the same count until a record changes.
+
+    Pages stop at `max_pages`: a page past it shows the last one, whose pagination says to narrow the list."""
 
     paginator_class = VersionedCountPaginator
+    max_pages = DEEPEST_PAGE
+
+    def get_paginator(self, queryset: QuerySet, per_page: int, **kwargs: Any) -> Paginator:
+        return super().get_paginator(queryset, per_page, max_pages=self.max_pages, **kwargs)  # type: ignore[misc]
 
     def paginate_queryset(self, queryset: QuerySet, page_size: int) -> tuple[Paginator, Page, Any, bool]:
         request, page_kwarg = self.request, self.page_kwarg  # type: ignore[attr-defined]

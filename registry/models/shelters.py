@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -124,13 +125,36 @@ class ShelterQuerySet(LocationMaskingQuerySet):
         open_hours = open_ranges(OpeningHours.objects.filter(shelter=models.OuterRef("pk")), at)
         return self.filter(models.Exists(open_hours), status=ShelterStatus.ACTIVE)
 
+    def with_opening_of_rows(self, at: datetime | None = None) -> ShelterQuerySet:
+        """`open_now` and `has_hours` as with_opening() gives them, set on the rows once they are read, from one
+        query on those rows' hours: as annotations they are computed for every row the database reads (those an
+        OFFSET skips too), and building their condition for every time zone costs more than reading a page."""
+        clone = self.select_related("state")
+        clone._opening_at = (at,)
+        return clone
+
+    # with_opening_of_rows(): `(at,)` once asked for, carried by every queryset derived from this one.
+    _opening_at: tuple[datetime | None] | None = None
+
+    def _clone(self) -> ShelterQuerySet:
+        clone = super()._clone()
+        clone._opening_at = self._opening_at
+        return clone
+
+    def _fetch_all(self) -> None:
+        unread = self._result_cache is None
+        super()._fetch_all()
+        rows = self._result_cache
+        if unread and self._opening_at is not None and rows and isinstance(rows[0], Shelter):
+            set_opening(rows, self._opening_at[0] or timezone.now())
+
     def for_cards(self) -> ShelterQuerySet:
         """What the public list's result cards show: the state, the services (as a plain list, `service_list`:
         a prefetched manager would build a queryset per row and per access) and whether it is open now."""
         return (
             self.select_related("state")
             .prefetch_related(models.Prefetch("services", queryset=Service.objects.all(), to_attr="service_list"))
-            .with_opening()
+            .with_opening_of_rows()
         )
 
     def for_offline(self) -> ShelterQuerySet:
@@ -159,6 +183,40 @@ class ShelterQuerySet(LocationMaskingQuerySet):
             )
             .with_opening()
         )
+
+
+WeeklyRange = tuple[int, bool, time | None, time | None]  # weekday, all_day, opens_at, closes_at
+
+
+def set_opening(shelters: list[Shelter], at: datetime) -> None:
+    """`has_hours` and `open_now` on each shelter (whose state is loaded), as with_opening() computes them, from
+    one plain query on their hours."""
+    ranges: dict[int, list[WeeklyRange]] = {}
+    hours = OpeningHours.objects.filter(shelter__in=[shelter.pk for shelter in shelters]).order_by()
+    for pk, *weekly in hours.values_list("shelter_id", "weekday", "all_day", "opens_at", "closes_at"):
+        ranges.setdefault(pk, []).append(tuple(weekly))  # type: ignore[arg-type]
+    for shelter in shelters:
+        local = at.astimezone(ZoneInfo(shelter.local_time_zone))
+        day, clock = local.isoweekday(), local.time().replace(tzinfo=None)
+        shelter.has_hours = shelter.pk in ranges
+        shelter.open_now = shelter.status == ShelterStatus.ACTIVE and any(
+            covers(weekly, day, clock) for weekly in ranges.get(shelter.pk, [])
+        )
+
+
+def covers(weekly: WeeklyRange, day: int, clock: time) -> bool:
+    """Whether a weekly range covers this local weekday and time: registry.hours._open_at_local, in Python for rows
+    already read (tests/registry/test_opening_hours.py checks that the two agree). A range closing at or before
+    it opens runs past midnight into the next day."""
+    weekday, all_day, opens_at, closes_at = weekly
+    if all_day:
+        return weekday == day
+    if opens_at is None or closes_at is None:
+        return False
+    overnight = opens_at > closes_at
+    if weekday == day and opens_at <= clock and (clock < closes_at or overnight):
+        return True
+    return overnight and weekday == (7 if day == 1 else day - 1) and clock < closes_at
 
 
 class ShelterManager(models.Manager.from_queryset(ShelterQuerySet)):  # type: ignore[misc]
@@ -236,7 +294,14 @@ class Shelter(VersionedModel):
         verbose_name_plural = _("shelters")
         indexes = [
             models.Index(fields=["state", "name"], name="shelter_state_name_idx"),
-            models.Index(fields=["status", "name"], name="shelter_status_name_idx"),
+            # The lists' orders, ending with the id as they do: pages are read off the index (the public list
+            # shows active shelters; the API has no default status), and the skipped rows' keys too.
+            models.Index(fields=["status", "name", "id"], name="shelter_status_name_id_idx"),
+            models.Index(fields=["name", "id"], name="shelter_name_id_idx"),
+            # The other sorts the public list offers (either way: an index serves both directions).
+            models.Index(fields=["status", "capacity", "id"], name="shelter_status_capacity_idx"),
+            models.Index(fields=["status", "last_verified", "id"], name="shelter_status_verified_idx"),
+            models.Index(fields=["status", "updated_at", "id"], name="shelter_status_updated_idx"),
             # The near-me bounding box: a range on latitude, then on longitude.
             models.Index(fields=["latitude", "longitude"], name="shelter_lat_lon_idx"),
         ]

@@ -1,4 +1,8 @@
-"""Page-number pagination with a capped, client-chosen page size, refusing bad values rather than guessing."""
+"""Page-number pagination with a capped, client-chosen page size, refusing bad values rather than guessing.
+
+Pages stop at DEEPEST_PAGE: a page past it answers 400 naming `page` (one past the last, 404 as ever), so that a
+client that walks every page learns where it stopped instead of silently missing the rest; the filters narrow a
+list, `modified_after` reads what changed since a sync, and the exports carry every record at once."""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 
 from registry.filters import depends_on_time
-from registry.versioned_cache import VersionedCountPaginator, query_key, shared_cache_usable
+from registry.versioned_cache import DEEPEST_PAGE, VersionedCountPaginator, query_key, shared_cache_usable
 
 _DIGITS = re.compile(r"[0-9]+")
 
@@ -55,13 +59,16 @@ class ApiPagination(PageNumberPagination):
         self.get_page_size(request)
 
     def paginate_queryset(self, queryset: QuerySet, request: Request, view: Any = None) -> list | None:
-        raw = str(self.page_number(request))
+        number = self.page_number(request)
         self.request = request
         paginator = VersionedCountPaginator(queryset, self.get_page_size(request), count_key=count_key(request))
         try:
-            self.page = paginator.page(int(raw or 1))
+            paginator.validate_number(number)
         except InvalidPage as exc:
-            raise NotFound(_("Page %(page)s is past the last page.") % {"page": raw}) from exc
+            raise NotFound(_("Page %(page)s is past the last page.") % {"page": number}) from exc
+        if number > DEEPEST_PAGE:
+            raise ValidationError({self.page_query_param: [too_deep_message()]})
+        self.page = paginator.page(number)
         return list(self.page)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
@@ -70,8 +77,13 @@ class ApiPagination(PageNumberPagination):
                 "name": self.page_query_param,
                 "required": False,
                 "in": "query",
-                "description": str(_("Page number, from 1. A page past the last answers 404.")),
-                "schema": {"type": "integer", "minimum": 1},
+                "description": str(
+                    _("Page number, from 1 to %(deepest)d; a page past the last answers 404.")
+                    % {"deepest": DEEPEST_PAGE}
+                    + " "
+                    + too_deep_message()
+                ),
+                "schema": {"type": "integer", "minimum": 1, "maximum": DEEPEST_PAGE},
             },
             {
                 "name": self.page_size_query_param,
@@ -84,6 +96,16 @@ class ApiPagination(PageNumberPagination):
                 "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
             },
         ]
+
+
+def too_deep_message() -> str:
+    return str(
+        _(
+            "Pages past %(deepest)d are not served: narrow the list with its filters (state, region, ...), read "
+            "the changes since your last sync with modified_after, or export every record (format=csv where offered)."
+        )
+        % {"deepest": DEEPEST_PAGE}
+    )
 
 
 def count_key(request: Request) -> str | None:

@@ -4,6 +4,7 @@ from http import HTTPStatus
 
 import pytest
 
+from registry.versioned_cache import DEEPEST_PAGE
 from tests.api.conftest import API
 from tests.factories import DonorFactory
 
@@ -71,3 +72,37 @@ def test_empty_list_has_one_empty_page(client):
     data = client.get(f"{API}/donors/?q=nobody").json()
 
     assert data == {"count": 0, "next": None, "previous": None, "results": []}
+
+
+@pytest.fixture
+def fifty_three_pages(donors):
+    return "page_size=2"  # 105 donors
+
+
+def test_pages_stop_at_the_deepest_with_a_400_naming_page_and_what_to_do(client, fifty_three_pages):
+    deepest = client.get(f"{API}/donors/?{fifty_three_pages}&page={DEEPEST_PAGE}")
+    assert deepest.status_code == HTTPStatus.OK
+    # The last page served still links on, to the answer below: a client walking `next` learns where it stopped
+    # instead of missing the rest in silence.
+    assert f"page={DEEPEST_PAGE + 1}" in deepest.json()["next"]
+
+    response = client.get(deepest.json()["next"])
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    message = response.json()["page"][0]
+    assert str(DEEPEST_PAGE) in message and "modified_after" in message and "state" in message
+
+
+def test_a_page_past_the_last_is_still_404_however_deep(client, fifty_three_pages):
+    assert client.get(f"{API}/donors/?{fifty_three_pages}&page=53").status_code == HTTPStatus.BAD_REQUEST
+    assert client.get(f"{API}/donors/?{fifty_three_pages}&page=54").status_code == HTTPStatus.NOT_FOUND
+    assert client.get(f"{API}/donors/?page=999").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_the_deepest_page_is_documented(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    for path in ("shelters", "agreements", "projects", "news"):
+        operation = schema["paths"][f"{API}/{path}/"]["get"]
+        page = next(p for p in operation["parameters"] if p["name"] == "page")
+        assert page["schema"]["maximum"] == DEEPEST_PAGE
+        assert "modified_after" in page["description"] and "400" in operation["responses"]

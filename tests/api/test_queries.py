@@ -97,3 +97,16 @@ def test_detail_queries_do_not_grow_with_related_rows(client, django_assert_max_
     large = {url: queries_for(client, url) for url in small}
 
     assert small == large
+
+
+@pytest.mark.parametrize(
+    "path", ["shelters/", "shelters/?state=MX-CHP&service=lodging", "agreements/", "projects/", "news/"]
+)
+def test_a_deep_page_runs_the_queries_of_the_first(client, path):
+    build_dataset(12)
+    url = f"{API}/{path}{'&' if '?' in path else '?'}page_size=2"
+    queries_for(client, url)  # the per-process caches
+    first = queries_for(client, url)
+
+    assert queries_for(client, f"{url}&page=2") == first
+    assert queries_for(client, f"{url}&page=3") == first

@@ -5,8 +5,9 @@ October 2022: no daylight saving time, except in Baja California and the US-bord
 Nuevo León and Tamaulipas, which follow the US dates.
 """
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from http import HTTPStatus
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -63,6 +64,7 @@ def test_open_now_is_read_in_each_shelters_time_zone(wednesday_nine_to_ten, inst
     assert open_names(at) == expected
     annotated = {s.name: s.open_now for s in Shelter.objects.with_opening(at)}
     assert {name for name, is_open in annotated.items() if is_open} == expected
+    assert {s.name for s in Shelter.objects.with_opening_of_rows(at) if s.open_now} == expected
     with time_machine.travel(at, tick=False):  # the default instant is the clock's
         assert open_names() == expected
 
@@ -156,3 +158,54 @@ def test_the_api_open_now_filter_takes_true_or_false_only(client, value, status)
 def test_the_page_checkbox_stays_ticked(client):
     page = client.get("/es/shelters/?open_now=on").content.decode()
     assert 'name="open_now"' in page and "checked" in page.split('name="open_now"')[1].split(">")[0]
+
+
+# name: (state, shelter's own zone, [(weekday, opens_at, closes_at)]); no times is open 24 hours
+EVERY_KIND_OF_WEEK = {
+    "day": ("MX-CHP", "", [(WEDNESDAY, time(9), time(17))]),
+    "overnight": ("MX-BCN", "", [(2, time(20), time(8)), (7, time(22), time(6))]),  # Sunday into Monday too
+    "split": ("MX-TAM", TimeZone.NORTH_EAST_BORDER, [(1, time(8), time(12)), (1, time(16), time(20, 30))]),
+    "whole-days": ("MX-ROO", "", [(6, None, None), (7, None, None)]),
+}
+
+
+def boundaries() -> list[datetime]:
+    """A minute before, at and after each range opens and closes, in its shelter's zone, in a January week and a
+    July week (daylight saving time in the border zones), and every sixth hour of those weeks."""
+    instants = []
+    for monday in (datetime(2026, 1, 12), datetime(2026, 7, 13)):
+        instants += [(monday + timedelta(hours=6 * step)).replace(tzinfo=UTC) for step in range(28)]
+        for iso_code, zone, ranges in EVERY_KIND_OF_WEEK.values():
+            tz = ZoneInfo(zone or STATE_TIME_ZONES.get(iso_code, TimeZone.CENTRE))
+            for weekday, opens_at, closes_at in ranges:
+                day = monday + timedelta(days=weekday - 1)
+                opens = datetime.combine(day, opens_at or time(0), tzinfo=tz)
+                closes = opens + timedelta(days=1) if closes_at is None else datetime.combine(day, closes_at, tzinfo=tz)
+                closes += timedelta(days=1) if closes <= opens else timedelta(0)
+                instants += [edge + timedelta(minutes=shift) for edge in (opens, closes) for shift in (-1, 0, 1)]
+    return instants
+
+
+@pytest.fixture
+def every_kind_of_week():
+    for name, (iso_code, zone, ranges) in EVERY_KIND_OF_WEEK.items():
+        shelter = ShelterFactory(name=name, state=state(iso_code), time_zone=zone)
+        for weekday, opens_at, closes_at in ranges:
+            all_day = opens_at is None
+            OpeningHoursFactory(
+                shelter=shelter, weekday=weekday, all_day=all_day, opens_at=opens_at, closes_at=closes_at
+            )
+    closed = ShelterFactory(name="closed", state=state("MX-CHP"), status="closed")
+    OpeningHoursFactory(shelter=closed, weekday=WEDNESDAY, opens_at=time(0, 30), closes_at=time(23, 30))
+    ShelterFactory(name="no-hours", state=state("MX-SON"))
+
+
+def test_the_rows_opening_agrees_with_the_database_condition(every_kind_of_week):
+    # The cards' badge (computed in Python for the rows shown) and the filter and detail page (the SQL condition)
+    # must never disagree.
+    for at in boundaries():
+        rows = {s.name: (s.has_hours, s.open_now) for s in Shelter.objects.with_opening_of_rows(at)}
+        annotated = {s.name: (s.has_hours, s.open_now) for s in Shelter.objects.with_opening(at)}
+        assert rows == annotated, at
+        assert {name for name, (_hours, is_open) in rows.items() if is_open} == open_names(at), at
+    assert rows["no-hours"] == (False, False) and rows["closed"][1] is False
