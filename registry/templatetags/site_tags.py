@@ -26,9 +26,15 @@ NOT_FILTERS = {"page"}
 
 @register.simple_tag(takes_context=True)
 def language_links(context: dict[str, Any]) -> list[dict[str, Any]]:
-    """The current page in every language, keeping the query string; the home page when a page has no twin."""
+    """The current page in every language, keeping the query string; the home page when a page has no twin.
+
+    Worked out once per request and language: the head's hreflang links and the header's switcher both ask, and
+    each link resolves and reverses the URL."""
     request: HttpRequest | None = context.get("request")
     current = context.get("LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    known = getattr(request, "_language_links", None)
+    if known is not None and known[0] == current:
+        return known[1]
     links = []
     for code, _name in settings.LANGUAGES:
         url = translate_url(request.get_full_path(), code) if request else ""
@@ -37,6 +43,8 @@ def language_links(context: dict[str, Any]) -> list[dict[str, Any]]:
                 url = reverse("home")
         info = get_language_info(code)
         links.append({"code": code, "name": info["name_local"], "url": url, "current": code == current})
+    if request is not None:
+        request._language_links = (current, links)
     return links
 
 
