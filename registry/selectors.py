@@ -135,8 +135,9 @@ def rows_by_kind(parts: dict[str, QuerySet], columns: Sequence[str], order: Sequ
     mostly building and sending it, not its few rows. Each part annotates `columns`; the rows come back by part,
     ordered within it by `order` (some of the columns), in the database's collation as the parts' own order was.
 
-    Read through link tables or other models without translated fields: django-modeltranslation's values_list()
-    may put a translated model's columns in any order, and a UNION pairs columns by position."""
+    Read through link tables, or a plain `QuerySet(model)` for a model with translated fields: the manager
+    django-modeltranslation gives it may put values_list() columns in any order, and a UNION pairs them by
+    position."""
     queries = [part.order_by().annotate(kind=Value(kind)).values_list("kind", *columns) for kind, part in parts.items()]
     found: dict[str, list[list]] = {kind: [] for kind in parts}
     for kind, *values in queries[0].union(*queries[1:], all=True).order_by("kind", *order):
@@ -144,8 +145,11 @@ def rows_by_kind(parts: dict[str, QuerySet], columns: Sequence[str], order: Sequ
     return found
 
 
-def instances(model: type[Model], names: Sequence[str], rows: list[list], db: str = DEFAULT_DB_ALIAS) -> list[Any]:
-    """Model instances from rows of the `names` fields (others deferred), as a queryset would make them."""
+def instances(
+    model: type[Model], names: Sequence[str | None], rows: list[list], db: str = DEFAULT_DB_ALIAS
+) -> list[Any]:
+    """Model instances from rows whose columns are the fields `names` (None: a column to skip), the model's other
+    fields deferred, as a queryset would make them."""
     fields = [f.attname for f in model._meta.concrete_fields if f.attname in names]  # from_db's order
     positions = [list(names).index(name) for name in fields]
     return [model.from_db(db, fields, [row[i] for i in positions]) for row in rows]
@@ -178,7 +182,7 @@ def shelter_terms(shelter: Shelter) -> ShelterTerms:
     rows = rows_by_kind(parts, ["rank", *(f"term_{name}" for name in TERM_FIELDS)], order=["rank", "term_code"])
     return ShelterTerms(
         **{
-            kind: instances(relation.rel.model, ["rank", *TERM_FIELDS], rows[kind])
+            kind: instances(relation.rel.model, [None, *TERM_FIELDS], rows[kind])
             for kind, relation in relations.items()
         }
     )

@@ -79,8 +79,21 @@ class AgreementQuerySet(models.QuerySet["CooperationAgreement"]):
         queryset._iterable_class = _WithItemsIterable
         return queryset
 
-    def with_item_count(self) -> AgreementQuerySet:
-        return self.annotate(item_count=Count("items"))
+    def for_project_detail(self) -> AgreementQuerySet:
+        """What a project's page lists of its agreements: the shelter and its state, the donor and the number of
+        items (counted, not read). No location field of the shelter is read, so none can show."""
+        return (
+            self.select_related("shelter__state", "donor")
+            .only(
+                "reference",
+                "programme_phase",
+                "shelter__slug",
+                "shelter__name",
+                "shelter__state__name",
+                "donor__acronym",
+            )
+            .annotate(item_count=Count("items"))
+        )
 
 
 # The SupportItem fields with_items() reads (what a page shows of an item, and its key).
