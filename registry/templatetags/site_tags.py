@@ -36,9 +36,11 @@ def language_links(context: dict[str, Any]) -> list[dict[str, Any]]:
     if known is not None and known[0] == current:
         return known[1]
     links = []
+    here = request.get_full_path() if request else ""
     for code, _name in settings.LANGUAGES:
-        url = translate_url(request.get_full_path(), code) if request else ""
-        if not url or (code != current and url == request.get_full_path()):
+        # The page's own language needs no resolving: it is this URL.
+        url = here if code == current else translate_url(here, code) if request else ""
+        if not url or (code != current and url == here):
             with override_language(code):
                 url = reverse("home")
         info = get_language_info(code)
