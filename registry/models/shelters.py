@@ -65,25 +65,6 @@ whatsapp_validator = RegexValidator(
 )
 
 
-# What a shelter's page and API record show of each of its agreements (ShelterQuerySet.for_detail).
-AGREEMENT_FIELDS = (
-    "shelter_id",
-    "reference",
-    "status",
-    "programme_phase",
-    "programme_year",
-    "signed_on",
-    *every_language("implementing_office"),
-    "donor__name",
-    "donor__acronym",
-    "project__slug",
-    "project__prima_id",
-    "project__start_year",
-    "project__end_year",
-    *(f"project__{column}" for column in every_language("title")),
-)
-
-
 class ShelterQuerySet(LocationMaskingQuerySet):
     """Shelters; `public()` / `for_viewer(user)` (registry.visibility) blank the locations they must not publish."""
 
@@ -165,13 +146,19 @@ class ShelterQuerySet(LocationMaskingQuerySet):
 
     def for_detail(self) -> ShelterQuerySet:
         """The shelter's page and API record: the state, the weekly hours, and the agreements with their donor,
-        project and items (one query for all three). No `with_opening()`: building its condition (one per time
+        project and items (one query, a row per item). No `with_opening()`: building its condition (one per time
         zone) cost more than the rest of the page's reads, and the page works "open now" out from the hours
         (registry.hours.open_now_values). The page reads services, populations and languages in one query
         (registry.selectors.shelter_terms); the API's serializer reads them itself."""
         agreements = self.model.agreements.rel.related_model  # CooperationAgreement, defined after shelters
         # A row per item: only what the page and the API show of an agreement, its donor and its project.
-        shown = agreements.objects.select_related("donor", "project").only(*AGREEMENT_FIELDS).with_items()
+        fields = [
+            *("shelter_id", "reference", "status", "programme_phase", "programme_year", "signed_on"),
+            *every_language("implementing_office"),
+            *("donor__name", "donor__acronym", "project__slug", "project__prima_id"),
+            *("project__start_year", "project__end_year", *(f"project__{f}" for f in every_language("title"))),
+        ]
+        shown = agreements.objects.select_related("donor", "project").only(*fields).with_items()
         return self.select_related("state").prefetch_related("hours", models.Prefetch("agreements", queryset=shown))
 
 
