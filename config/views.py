@@ -15,7 +15,7 @@ from django.views.generic import DetailView, TemplateView
 
 from config import selectors
 from news.models import Article
-from projects.models import Project
+from projects.models import Project, in_default_order
 from projects.views import ProjectDetailView
 from registry.models import BorderRegion, Shelter, State
 from registry.selectors import states_with_support, support_by_region, support_by_state
@@ -42,10 +42,12 @@ class ShelterPageView(ShelterDetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         shelter = self.object
-        project_ids = {a.project_id for a in shelter.agreements.all() if a.project_id}
         return super().get_context_data(
-            articles=Article.objects.filter(shelters=shelter)[:RELATED_LIMIT],
-            projects=Project.objects.filter(pk__in=project_ids) if project_ids else Project.objects.none(),
+            articles=Article.objects.for_links().filter(shelters=shelter)[:RELATED_LIMIT],
+            # The agreements came with their projects: no query of their own.
+            projects=in_default_order(
+                {a.project_id: a.project for a in shelter.agreements.all() if a.project_id}.values()
+            ),
             **kwargs,
         )
 
@@ -55,7 +57,7 @@ class ProjectPageView(ProjectDetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
-            articles=Article.objects.filter(projects=self.object)[:RELATED_LIMIT],
+            articles=Article.objects.for_links().filter(projects=self.object)[:RELATED_LIMIT],
             **kwargs,
         )
 

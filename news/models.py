@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project
+from registry.localized import every_language
 from registry.models import Shelter, State, VersionedModel, one_language_required
 
 
@@ -20,6 +21,10 @@ class ArticleQuerySet(models.QuerySet["Article"]):
 
     def for_list(self) -> ArticleQuerySet:
         return self.prefetch_related("states")
+
+    def for_links(self) -> ArticleQuerySet:
+        """What a link to an article shows (its title in either language, its date): not the bodies."""
+        return self.only("slug", "published_on", *every_language("title"))
 
     def for_detail(self) -> ArticleQuerySet:
         return self.prefetch_related(

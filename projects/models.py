@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -125,6 +129,19 @@ class ProjectQuerySet(models.QuerySet["Project"]):
                 queryset=CooperationAgreement.objects.select_related("donor").only("project_id", "donor__name"),
             ),
         )
+
+
+def in_default_order(projects: Iterable[Project]) -> list[Project]:
+    """Projects already read (with another model's rows), sorted as Meta.ordering sorts them in the database:
+    latest start year first, undated last, then by the title in the active language (the column
+    django-modeltranslation orders by; an unwritten one, NULL, last as PostgreSQL puts it)."""
+    column = f"title_{(get_language() or settings.LANGUAGE_CODE).split('-')[0]}"
+
+    def key(project: Project) -> tuple[bool, int, bool, str]:
+        title = getattr(project, column, None)
+        return (project.start_year is None, -(project.start_year or 0), title is None, title or "")
+
+    return sorted(projects, key=key)
 
 
 class ProjectManager(models.Manager.from_queryset(ProjectQuerySet)):  # type: ignore[misc]

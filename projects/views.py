@@ -9,6 +9,7 @@ from django.views.generic import DetailView
 
 from projects.filters import ProjectFilter
 from projects.models import Project
+from projects.selectors import project_links
 from registry.models import CooperationAgreement
 from registry.views import RELATED_LIMIT, FilteredListView
 
@@ -23,11 +24,13 @@ class ProjectListView(FilteredListView):
 class ProjectDetailView(DetailView):
     """A project with its agreements; config.views.ProjectPageView adds the news about it."""
 
-    queryset = Project.objects.for_detail()
+    # Its thematic areas, states and objectives come in one query (project_links), not for_detail()'s prefetches.
+    queryset = Project.objects.all()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         project = self.object
         return super().get_context_data(
-            agreements=CooperationAgreement.objects.for_list().filter(project=project)[:RELATED_LIMIT],
+            links=project_links(project),
+            agreements=CooperationAgreement.objects.filter(project=project).for_project_detail()[:RELATED_LIMIT],
             **kwargs,
         )

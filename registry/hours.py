@@ -92,6 +92,29 @@ def open_ranges(hours: models.QuerySet, at: datetime | None = None) -> models.Qu
     return hours.alias(zone=_zone_path("shelter__")).filter(condition)
 
 
+def covers(item: Any, day: int, clock: time) -> bool:
+    """_open_at_local() for one row already read: the same condition, in Python."""
+    overnight = item.opens_at is not None and item.closes_at is not None and item.opens_at > item.closes_at
+    if item.weekday == day:
+        if item.all_day:
+            return True
+        if item.opens_at is not None and item.opens_at <= clock and (overnight or clock < item.closes_at):
+            return True
+    yesterday = 7 if day == 1 else day - 1
+    return item.weekday == yesterday and overnight and clock < item.closes_at
+
+
+def open_now_values(ranges: list[Any], zone: str, active: bool, at: datetime | None = None) -> dict[str, bool]:
+    """open_now_annotations() for one shelter whose rows a page has read anyway: building that SQL (a condition
+    per time zone) costs more than the rest of a detail page's queries. Tests check that both agree."""
+    local = local_now(zone, at)
+    clock = local.time().replace(tzinfo=None)
+    return {
+        "has_hours": bool(ranges),
+        "open_now": active and any(covers(item, local.isoweekday(), clock) for item in ranges),
+    }
+
+
 def open_now_annotations(hours: models.QuerySet, active_status: str, at: datetime | None = None) -> dict[str, Any]:
     """`has_hours` (any weekly hours recorded) and `open_now` (active and within a range at `at`) for shelters."""
     mine = hours.filter(shelter=OuterRef("pk"))

@@ -7,10 +7,11 @@ templates also need to know *that* it fell back, to set `lang` and say so. Every
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.conf import settings
 from django.db import models
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -19,11 +20,15 @@ from django.utils.translation import gettext_lazy as _
 FALLBACK_NOTES = {"en": _("(in English)"), "es": _("(in Spanish)")}
 
 
-def language_order(language: str | None = None) -> list[str]:
+def language_order(language: str | None = None) -> tuple[str, ...]:
     """The site's languages, the requested (or active) one first."""
     current = (language or get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    codes = [code for code, _name in settings.LANGUAGES]
-    return [current, *(code for code in codes if code != current)] if current in codes else codes
+    return _language_order(current, tuple(code for code, _name in settings.LANGUAGES))
+
+
+@cache  # a page asks once per translated field it shows
+def _language_order(current: str, codes: tuple[str, ...]) -> tuple[str, ...]:
+    return (current, *(code for code in codes if code != current)) if current in codes else codes
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,7 @@ class Localized:
     def inline(self) -> SafeString:
         """The value for inline use: wrapped in `<span lang="..">` with its note when it is fallback content."""
         if not self.fallback:
-            return format_html("{}", self.value)
+            return conditional_escape(self.value)
         return format_html('<span lang="{}">{}</span>{}', self.language, self.value, self.note)
 
 

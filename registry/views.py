@@ -26,6 +26,7 @@ from django_filters.views import FilterView
 from registry import forms, selectors, services
 from registry.filters import ShelterFilter, StateFilter, depends_on_time
 from registry.forms import NEAR_RADII_KM, CorrectionReportForm, NearForm, NearPosition
+from registry.hours import open_now_values
 from registry.models import Shelter, ShelterStatus, State
 from registry.versioned_cache import DEEPEST_PAGE, VersionedCountPaginator, query_key
 from registry.visibility import sees_every_location
@@ -154,6 +155,18 @@ class ShelterDetailView(StaffLocationsNotStoredMixin, DetailView):
 
     def get_queryset(self) -> QuerySet[Shelter]:
         return Shelter.objects.for_detail().for_viewer(self.request.user)
+
+    def get_object(self, queryset: QuerySet[Shelter] | None = None) -> Shelter:
+        shelter = super().get_object(queryset)
+        # What with_opening() annotates on the lists, worked out from the hours this page has read anyway.
+        opening = open_now_values(
+            list(shelter.hours.all()), shelter.local_time_zone, active=shelter.status == ShelterStatus.ACTIVE
+        )
+        shelter.has_hours, shelter.open_now = opening["has_hours"], opening["open_now"]
+        return shelter
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(terms=selectors.shelter_terms(self.object), **kwargs)
 
 
 class StateListView(FilteredListView):

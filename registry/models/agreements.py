@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from django.db import models
-from django.db.models import Q, Value
+from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Coalesce
+from django.db.models.query import ModelIterable
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from registry.models.base import TimeStampedModel, VersionedModel, one_language_required, text_is
+from registry.models.base import TimeStampedModel, VersionedModel, choice_label, one_language_required, text_is
 from registry.models.shelters import (
     Shelter,
 )
@@ -63,6 +67,59 @@ class AgreementQuerySet(models.QuerySet["CooperationAgreement"]):
         return self.select_related("shelter__state", "donor", "project").prefetch_related("items")
 
     for_detail = for_list
+
+    def with_items(self) -> AgreementQuerySet:
+        """Each agreement with its support items as `item_list`, read in the same query: a LEFT JOIN gives one row
+        per item (one for an agreement without any), folded back into one agreement each. Rows, not agreements,
+        are what a slice would count: read them all."""
+        annotations = {f"item_{name}": F(f"items__{name}") for name in ITEM_FIELDS}
+        queryset = self.annotate(**annotations).order_by(
+            *CooperationAgreement._meta.ordering, "items__category", "items__id"
+        )
+        queryset._iterable_class = _WithItemsIterable
+        return queryset
+
+    def for_project_detail(self) -> AgreementQuerySet:
+        """What a project's page lists of its agreements: the shelter and its state, the donor and the number of
+        items (counted, not read). No location field of the shelter is read, so none can show."""
+        return (
+            self.select_related("shelter__state", "donor")
+            .only(
+                "reference",
+                "programme_phase",
+                "shelter__slug",
+                "shelter__name",
+                "shelter__state__name",
+                "donor__acronym",
+            )
+            .annotate(item_count=Count("items"))
+        )
+
+
+# The SupportItem fields with_items() reads (what a page shows of an item, and its key).
+ITEM_FIELDS = ("id", "category", "description_es", "description_en", "quantity", "unit_es", "unit_en", "value_usd")
+
+
+class _WithItemsIterable(ModelIterable):
+    """Agreements from with_items()' rows: consecutive rows of one agreement become one, its items a list."""
+
+    def __iter__(self) -> Iterator[Any]:
+        current = None
+        db = self.queryset.db
+        names = [f.attname for f in SupportItem._meta.concrete_fields if f.attname in ITEM_FIELDS]  # from_db's order
+        for row in super().__iter__():
+            values = {name: row.__dict__.pop(f"item_{name}") for name in ITEM_FIELDS}
+            if current is None or row.pk != current.pk:
+                if current is not None:
+                    yield current
+                current = row
+                current.item_list = []
+            if values["id"] is not None:  # the one row of an agreement without items has none
+                item = SupportItem.from_db(db, names, [values[name] for name in names])
+                item.agreement = current
+                current.item_list.append(item)
+        if current is not None:
+            yield current
 
 
 class AgreementManager(models.Manager.from_queryset(AgreementQuerySet)):  # type: ignore[misc]
@@ -137,6 +194,10 @@ class CooperationAgreement(VersionedModel):
 
     def get_absolute_url(self) -> str:
         return self.shelter.get_absolute_url() + f"#agreement-{self.reference}"
+
+    @property
+    def status_label(self) -> str:
+        return choice_label(AgreementStatus, self.status)
 
     def natural_key(self) -> tuple[str]:
         return (self.reference,)
@@ -217,6 +278,10 @@ class SupportItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()}: {self.description}"
+
+    @property
+    def category_label(self) -> str:
+        return choice_label(SupportCategory, self.category)
 
     def natural_key(self) -> tuple[str, str, str, str]:
         return (self.agreement.reference, self.category, self.description_es or "", self.description_en or "")

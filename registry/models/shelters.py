@@ -24,6 +24,7 @@ from registry.hours import (
     open_ranges,
     weekly_table,
 )
+from registry.localized import every_language
 from registry.models.base import VersionedModel, choice_label
 from registry.models.places import (
     Language,
@@ -168,21 +169,21 @@ class ShelterQuerySet(LocationMaskingQuerySet):
         return self.select_related("state")
 
     def for_detail(self) -> ShelterQuerySet:
+        """The shelter's page and API record: the state, the weekly hours, and the agreements with their donor,
+        project and items (one query, a row per item). No `with_opening()`: building its condition (one per time
+        zone) cost more than the rest of the page's reads, and the page works "open now" out from the hours
+        (registry.hours.open_now_values). The page reads services, populations and languages in one query
+        (registry.selectors.shelter_terms); the API's serializer reads them itself."""
         agreements = self.model.agreements.rel.related_model  # CooperationAgreement, defined after shelters
-        return (
-            self.select_related("state")
-            .prefetch_related(
-                "services",
-                "populations",
-                "languages",
-                "hours",
-                models.Prefetch(
-                    "agreements",
-                    queryset=agreements.objects.select_related("donor", "project").prefetch_related("items"),
-                ),
-            )
-            .with_opening()
-        )
+        # A row per item: only what the page and the API show of an agreement, its donor and its project.
+        fields = [
+            *("shelter_id", "reference", "status", "programme_phase", "programme_year", "signed_on"),
+            *every_language("implementing_office"),
+            *("donor__name", "donor__acronym", "project__slug", "project__prima_id"),
+            *("project__start_year", "project__end_year", *(f"project__{f}" for f in every_language("title"))),
+        ]
+        shown = agreements.objects.select_related("donor", "project").only(*fields).with_items()
+        return self.select_related("state").prefetch_related("hours", models.Prefetch("agreements", queryset=shown))
 
 
 WeeklyRange = tuple[int, bool, time | None, time | None]  # weekday, all_day, opens_at, closes_at

@@ -26,17 +26,27 @@ NOT_FILTERS = {"page"}
 
 @register.simple_tag(takes_context=True)
 def language_links(context: dict[str, Any]) -> list[dict[str, Any]]:
-    """The current page in every language, keeping the query string; the home page when a page has no twin."""
+    """The current page in every language, keeping the query string; the home page when a page has no twin.
+
+    Worked out once per request and language: the head's hreflang links and the header's switcher both ask, and
+    each link resolves and reverses the URL."""
     request: HttpRequest | None = context.get("request")
     current = context.get("LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    known = getattr(request, "_language_links", None)
+    if known is not None and known[0] == current:
+        return known[1]
     links = []
+    here = request.get_full_path() if request else ""
     for code, _name in settings.LANGUAGES:
-        url = translate_url(request.get_full_path(), code) if request else ""
-        if not url or (code != current and url == request.get_full_path()):
+        # The page's own language needs no resolving: it is this URL.
+        url = here if code == current else translate_url(here, code) if request else ""
+        if not url or (code != current and url == here):
             with override_language(code):
                 url = reverse("home")
         info = get_language_info(code)
         links.append({"code": code, "name": info["name_local"], "url": url, "current": code == current})
+    if request is not None:
+        request._language_links = (current, links)
     return links
 
 
