@@ -331,10 +331,14 @@ def test_osm_attribution_only_where_a_map_is(client, finder_shelters):
     assert "openstreetmap.org/copyright" in client.get(url()).content.decode()
 
 
-def test_pages_are_compressed_and_api_responses_keep_their_bytes(client, api_client, finder_shelters):
+def test_pages_and_api_lists_are_compressed_and_api_records_keep_their_bytes(client, api_client, finder_shelters):
     page = client.get(url(), HTTP_ACCEPT_ENCODING="gzip")
     assert page["Content-Encoding"] == "gzip"
     assert b"Casa del Migrante" in gzip.decompress(page.content)
     assert len(page.content) < 12_000
     api = api_client.get("/api/v1/shelters/", HTTP_ACCEPT_ENCODING="gzip")
-    assert not api.has_header("Content-Encoding") and api.json()["count"] == 4  # every status: no page default
+    assert api["Content-Encoding"] == "gzip" and api["ETag"].startswith('W/"')
+    assert json.loads(gzip.decompress(api.content))["count"] == 4  # every status: no page default
+    # A record's strong ETag is what If-Match compares a write against: its bytes go uncompressed.
+    record = api_client.get(f"/api/v1/shelters/{finder_shelters['juarez'].slug}/", HTTP_ACCEPT_ENCODING="gzip")
+    assert not record.has_header("Content-Encoding") and record["ETag"].startswith('"')
