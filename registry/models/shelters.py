@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, time, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -21,6 +20,7 @@ from registry.hours import (
     TimeZone,
     local_now,
     open_now_annotations,
+    open_now_values,
     open_ranges,
     weekly_table,
 )
@@ -186,7 +186,13 @@ class ShelterQuerySet(LocationMaskingQuerySet):
         return self.select_related("state").prefetch_related("hours", models.Prefetch("agreements", queryset=shown))
 
 
-WeeklyRange = tuple[int, bool, time | None, time | None]  # weekday, all_day, opens_at, closes_at
+class WeeklyRange(NamedTuple):
+    """One OpeningHours row as `values_list` reads it: what registry.hours.covers() needs, without a model."""
+
+    weekday: int
+    all_day: bool
+    opens_at: time | None
+    closes_at: time | None
 
 
 def set_opening(shelters: list[Shelter], at: datetime) -> None:
@@ -195,29 +201,11 @@ def set_opening(shelters: list[Shelter], at: datetime) -> None:
     ranges: dict[int, list[WeeklyRange]] = {}
     hours = OpeningHours.objects.filter(shelter__in=[shelter.pk for shelter in shelters]).order_by()
     for pk, *weekly in hours.values_list("shelter_id", "weekday", "all_day", "opens_at", "closes_at"):
-        ranges.setdefault(pk, []).append(tuple(weekly))  # type: ignore[arg-type]
+        ranges.setdefault(pk, []).append(WeeklyRange(*weekly))
     for shelter in shelters:
-        local = at.astimezone(ZoneInfo(shelter.local_time_zone))
-        day, clock = local.isoweekday(), local.time().replace(tzinfo=None)
-        shelter.has_hours = shelter.pk in ranges
-        shelter.open_now = shelter.status == ShelterStatus.ACTIVE and any(
-            covers(weekly, day, clock) for weekly in ranges.get(shelter.pk, [])
-        )
-
-
-def covers(weekly: WeeklyRange, day: int, clock: time) -> bool:
-    """Whether a weekly range covers this local weekday and time: registry.hours._open_at_local, in Python for rows
-    already read (tests/registry/test_opening_hours.py checks that the two agree). A range closing at or before
-    it opens runs past midnight into the next day."""
-    weekday, all_day, opens_at, closes_at = weekly
-    if all_day:
-        return weekday == day
-    if opens_at is None or closes_at is None:
-        return False
-    overnight = opens_at > closes_at
-    if weekday == day and opens_at <= clock and (clock < closes_at or overnight):
-        return True
-    return overnight and weekday == (7 if day == 1 else day - 1) and clock < closes_at
+        values = open_now_values(ranges.get(shelter.pk, []), shelter.local_time_zone, True, at)
+        shelter.has_hours = values["has_hours"]
+        shelter.open_now = shelter.status == ShelterStatus.ACTIVE and values["open_now"]
 
 
 class ShelterManager(models.Manager.from_queryset(ShelterQuerySet)):  # type: ignore[misc]
