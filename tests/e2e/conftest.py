@@ -73,9 +73,10 @@ def browser(playwright_driver):
 
 
 @pytest.fixture
-def live_site(live_server, django_db_serialized_rollback) -> str:
+def live_site(live_server, django_db_serialized_rollback, empty_cache) -> str:
     """The live server's base URL. Serialized rollback puts back the migrated states, services and population
-    groups that the transactional flush after each browser test removes."""
+    groups that the transactional flush after each browser test removes. The flush sends no signals, so results kept
+    under the data version by an earlier test would outlive it: each test starts with an empty cache."""
     return live_server.url
 
 
