@@ -271,7 +271,9 @@ _SET_ON_REPLAY = frozenset({"content-length", "content-encoding", "x-cache"})
 def _with_content(entry: dict[str, Any], response: HttpResponseBase) -> dict[str, Any]:
     content: bytes = response.content
     if response.get("Content-Encoding") == "gzip":
-        return {**entry, "content": content, "gzip": True}
+        if entry["nonce"] is None:
+            return {**entry, "content": content, "gzip": True}
+        content = gzip.decompress(content)  # its nonce is replaced in the plain text
     if entry["nonce"] is None and compressible(response) and len(content) >= COMPRESS_FROM_BYTES:
         return {**entry, "content": compress_string(content), "gzip": True}
     # A page with a nonce stays plain: its nonce is replaced on every replay.

@@ -188,6 +188,18 @@ def test_replayed_pages_get_a_fresh_csp_nonce(client):
     assert len(set(nonces)) == 3
 
 
+@override_settings(ROOT_URLCONF="tests.production.urls")
+def test_a_page_with_a_nonce_missed_by_a_gzip_client_still_gets_fresh_nonces(client):
+    for expected in ("miss", "hit"):
+        response = client.get("/nonce/", headers=GZIP)
+        assert response["X-Cache"] == expected
+        # Compressed on the way out when it missed; kept plain in the cache, for its nonce to be replaced.
+        assert response.get("Content-Encoding") == ("gzip" if expected == "miss" else None)
+        body = gzip.decompress(response.content) if expected == "miss" else response.content
+        body_nonce = re.search(r'nonce="([^"]+)"', body.decode()).group(1)
+        assert f"'nonce-{body_nonce}'" in response["Content-Security-Policy"]
+
+
 @override_settings(ANON_CACHE_SECONDS=0)
 def test_zero_seconds_turns_the_cache_off(client):
     ShelterFactory()

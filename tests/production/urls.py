@@ -13,7 +13,8 @@ def boom(request: HttpRequest) -> HttpResponse:
 
 
 def with_nonce(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(f'<script nonce="{request.csp_nonce}">window.ok = 1;</script>')
+    # Long enough for gzip (200 bytes and more), so a client that accepts gzip gets it compressed.
+    return HttpResponse(f'<script nonce="{request.csp_nonce}">window.ok = 1;</script>' + "<p>filler</p>" * 20)
 
 
 def with_cookie(request: HttpRequest) -> HttpResponse:
